@@ -1,0 +1,220 @@
+// Package account holds users (one login each), their memberships in
+// organizations, roles and scopes.
+package account
+
+import (
+	"fmt"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Role is a membership's role (API value).
+type Role string
+
+const (
+	RoleSiteAdmin     Role = "site-admin"
+	RoleProviderAdmin Role = "provider-admin"
+	RolePortalUser    Role = "portal-user"
+	RoleClericalUser  Role = "clerical-user"
+	RoleClient        Role = "client"
+)
+
+// Roles lists every role with its display name, widest first.
+var Roles = []struct {
+	Role        Role
+	DisplayName string
+}{
+	{RoleSiteAdmin, "Site Administrator"},
+	{RoleProviderAdmin, "Provider - Administrator"},
+	{RolePortalUser, "Provider - Portal User"},
+	{RoleClericalUser, "Provider - Clerical User"},
+	{RoleClient, "Portal Client"},
+}
+
+// ParseRole accepts an API role value.
+func ParseRole(s string) (Role, bool) {
+	for _, r := range Roles {
+		if string(r.Role) == s {
+			return r.Role, true
+		}
+	}
+	return "", false
+}
+
+// DisplayName is the role's name as the portal shows it.
+func (r Role) DisplayName() string {
+	for _, x := range Roles {
+		if x.Role == r {
+			return x.DisplayName
+		}
+	}
+	return string(r)
+}
+
+// Scope is the level a membership sees: the whole office (TIN level) or one
+// individual provider (NPI).
+type Scope struct {
+	NPI string // empty means the whole organization
+}
+
+// OrgScope is the TIN-level scope.
+var OrgScope = Scope{}
+
+// ParseScope accepts "org" or "provider:<NPI>".
+func ParseScope(s string) (Scope, error) {
+	switch {
+	case s == "org":
+		return OrgScope, nil
+	case strings.HasPrefix(s, "provider:"):
+		npi := strings.TrimPrefix(s, "provider:")
+		if !ValidNPI(npi) {
+			return Scope{}, fmt.Errorf("%q is not a valid NPI", npi)
+		}
+		return Scope{NPI: npi}, nil
+	}
+	return Scope{}, fmt.Errorf("scope must be \"org\" or \"provider:<NPI>\"")
+}
+
+func (s Scope) String() string {
+	if s.NPI == "" {
+		return "org"
+	}
+	return "provider:" + s.NPI
+}
+
+// IsOrg reports whether the scope is the whole organization.
+func (s Scope) IsOrg() bool { return s.NPI == "" }
+
+// Covers reports whether a holder of s may act at scope o: the org scope
+// covers everything, a provider scope only itself.
+func (s Scope) Covers(o Scope) bool { return s.IsOrg() || s == o }
+
+// ValidNPI checks a National Provider Identifier: ten digits whose last is a
+// Luhn check digit computed with the 80840 prefix (CMS NPI standard).
+func ValidNPI(npi string) bool {
+	if len(npi) != 10 || !allDigits(npi) {
+		return false
+	}
+	sum := 24 // the Luhn contribution of the "80840" prefix
+	for i := 8; i >= 0; i-- {
+		d := int(npi[i] - '0')
+		if (8-i)%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return (10-sum%10)%10 == int(npi[9]-'0')
+}
+
+// ValidTIN checks a tax identification number: nine digits (dashes allowed).
+func ValidTIN(tin string) bool {
+	return len(NormalizeTIN(tin)) == 9
+}
+
+// NormalizeTIN removes dashes; it returns "" when tin is not nine digits.
+func NormalizeTIN(tin string) string {
+	t := strings.ReplaceAll(strings.TrimSpace(tin), "-", "")
+	if len(t) != 9 || !allDigits(t) {
+		return ""
+	}
+	return t
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// User is one login.
+type User struct {
+	ID                     string
+	Username               string
+	FirstName              string
+	LastName               string
+	Email                  string
+	PasswordHash           string
+	PasswordChangeRequired bool
+	MFAEnabled             bool
+	Locked                 bool
+	LockoutTime            *time.Time
+	Deleted                bool
+	CreatedAt              time.Time
+}
+
+// CanSignIn reports whether the account may start a session at all.
+func (u User) CanSignIn() bool { return !u.Deleted }
+
+// Membership is a user's place in one organization.
+type Membership struct {
+	UserID     string
+	OrgID      string
+	OrgName    string
+	Role       Role
+	Scope      Scope
+	ClientName string
+	Active     bool
+	CreatedAt  time.Time
+}
+
+// NormalizeUsername lower-cases and trims a username; usernames are unique
+// regardless of case.
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// UsernameProblem explains why a username is not acceptable, or returns "".
+func UsernameProblem(s string) string {
+	if len(s) < 3 || len(s) > 64 {
+		return "must be 3 to 64 characters"
+	}
+	for _, r := range s {
+		if !(unicode.IsLetter(r) && r < unicode.MaxASCII || unicode.IsDigit(r) && r < unicode.MaxASCII || strings.ContainsRune("._-@", r)) {
+			return "may contain only letters, digits and . _ - @"
+		}
+	}
+	return ""
+}
+
+// NormalizeEmail trims and lower-cases an address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// EmailProblem explains why s is not a plain email address, or returns "".
+func EmailProblem(s string) string {
+	if s == "" {
+		return "is required"
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 {
+		return "not an email address"
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || !strings.Contains(s[at+1:], ".") {
+		return "not an email address"
+	}
+	return ""
+}
+
+// NameProblem checks a person's first or last name.
+func NameProblem(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "is required"
+	case len(s) > 100:
+		return "must be at most 100 characters"
+	}
+	return ""
+}
+
+// ErrUsernameTaken is returned when a username is already held by a login.
+var ErrUsernameTaken = fault.Conflict("username_taken", "This username is taken; choose another.")
+
+// ErrAlreadyMember is returned when a login already belongs to the org.
+var ErrAlreadyMember = fault.Conflict("already_member", "This login is already a member of the organization.")

@@ -1,0 +1,130 @@
+// Package app wires Gatehouse together: it builds every service from the
+// configuration and the AWS clients, and gives each function its Lambda
+// handler. The function binaries, the local stack and the end-to-end tests all
+// use it, so what runs locally is what runs in Lambda.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/config"
+	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/invite"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
+	"github.com/gatehouse-dev/gatehouse/internal/mail/ses"
+	"github.com/gatehouse-dev/gatehouse/internal/ops"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
+	"github.com/gatehouse-dev/gatehouse/internal/route"
+	"github.com/gatehouse-dev/gatehouse/internal/session"
+	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
+)
+
+// App holds every service of Gatehouse.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Store    *dynamo.Store
+	Orgs     *org.Service
+	Invites  *invite.Service
+	Sessions *session.Service
+	Auth     *auth.Service
+	Guard    *auth.Guard
+	Ops      *ops.Handler
+}
+
+// New builds the App. It does no I/O.
+func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
+	now := time.Now
+	store := dynamo.New(dynamo.NewClient(awsCfg), cfg.TableName)
+	mailer := ses.New(sesv2.NewFromConfig(awsCfg), cfg.MailFrom, cfg.MailReplyTo, cfg.MailConfigSet)
+	sessions := session.NewService(store, now)
+	orgs := org.NewService(store, now)
+	invites := invite.NewService(store, mailer, cfg.Link, now)
+	return &App{
+		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
+		Auth:  auth.NewService(store, sessions, now),
+		Guard: auth.NewGuard(sessions, store, cfg.BaseURL),
+		Ops:   ops.NewHandler(orgs, invites, log),
+	}
+}
+
+// handlers maps route names (route.Table) to their handlers.
+func (a *App) handlers() map[string]map[string]edge.HandlerFunc {
+	authH := auth.NewHandlers(a.Auth, a.Sessions)
+	inviteH := invite.NewHandlers(a.Invites)
+	return map[string]map[string]edge.HandlerFunc{
+		route.FunctionAuth: {
+			"health":       a.health,
+			"login":        authH.Login,
+			"getInvite":    inviteH.View,
+			"acceptInvite": inviteH.Accept,
+		},
+		route.FunctionPortal: {
+			"logout": authH.Logout,
+			"getMe":  authH.Me,
+		},
+	}
+}
+
+// HTTPHandler returns the net/http handler of an HTTP function.
+func (a *App) HTTPHandler(function string) (http.Handler, error) {
+	hs, ok := a.handlers()[function]
+	if !ok {
+		return nil, fmt.Errorf("no HTTP function named %q", function)
+	}
+	return edge.New(function, hs, a.Guard.Wrap, a.Log)
+}
+
+// LambdaHandler returns the Lambda handler of any function.
+func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
+	if function == route.FunctionOps {
+		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
+			return a.Ops.Handle(withLambdaID(ctx), payload)
+		}), nil
+	}
+	h, err := a.HTTPHandler(function)
+	if err != nil {
+		return nil, err
+	}
+	proxy := httpadapter.NewV2(h)
+	return lambda.NewHandler(func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		// API Gateway's request id is the one its access log shows: use it.
+		if id := ev.RequestContext.RequestID; id != "" {
+			if ev.Headers == nil {
+				ev.Headers = map[string]string{}
+			}
+			ev.Headers["x-request-id"] = id
+		}
+		return proxy.ProxyWithContext(withLambdaID(ctx), ev)
+	}), nil
+}
+
+// Functions lists every function the App can serve.
+func Functions() []string { return append(route.HTTPFunctions(), route.FunctionOps) }
+
+func withLambdaID(ctx context.Context) context.Context {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return logging.WithLambdaRequestID(ctx, lc.AwsRequestID)
+	}
+	return ctx
+}
+
+func (a *App) health(w http.ResponseWriter, r *http.Request) error {
+	if err := a.Store.Ping(r.Context()); err != nil {
+		return err
+	}
+	return edge.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

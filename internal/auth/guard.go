@@ -1,0 +1,109 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/route"
+	"github.com/gatehouse-dev/gatehouse/internal/session"
+)
+
+// CookieName is the session cookie. The __Host- prefix makes browsers insist
+// on Secure, Path=/ and no Domain, so no subdomain can plant or read it.
+const CookieName = "__Host-gatehouse_session"
+
+// ErrCSRF refuses a cookie-authenticated unsafe request from another origin.
+var ErrCSRF = fault.Forbidden("csrf_rejected", "This request did not come from the portal's own pages.")
+
+// Guard resolves the caller of every route that needs or accepts a session.
+type Guard struct {
+	sessions Sessions
+	users    Users
+	origin   string // scheme://host of the portal, for the CSRF check
+}
+
+// NewGuard returns a Guard; portal is the portal's base URL.
+func NewGuard(sessions Sessions, users Users, portal *url.URL) *Guard {
+	return &Guard{sessions: sessions, users: users, origin: portal.Scheme + "://" + portal.Host}
+}
+
+// Wrap adds the authentication a route's access level needs.
+func (g *Guard) Wrap(access route.Access, h httpapi.HandlerFunc) httpapi.HandlerFunc {
+	if access == route.Public {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, found, err := g.authenticate(r)
+		if err != nil {
+			return err
+		}
+		if !found {
+			if access == route.Session {
+				return session.ErrNoSession
+			}
+			return h(w, r)
+		}
+		return h(w, r.WithContext(WithPrincipal(r.Context(), p)))
+	}
+}
+
+func (g *Guard) authenticate(r *http.Request) (Principal, bool, error) {
+	token, fromCookie := credentials(r)
+	if token == "" {
+		return Principal{}, false, nil
+	}
+	if fromCookie && !safeMethod(r.Method) && !g.sameOrigin(r) {
+		return Principal{}, false, ErrCSRF
+	}
+	ctx := r.Context()
+	sess, err := g.sessions.Resolve(ctx, token)
+	if err != nil {
+		return Principal{}, false, err
+	}
+	u, ms, err := g.users.UserWithMemberships(ctx, sess.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return Principal{}, false, session.ErrNoSession
+	}
+	if err != nil {
+		return Principal{}, false, fmt.Errorf("authenticate: %w", err)
+	}
+	// Checked on every request so a delete takes effect at once.
+	if !u.CanSignIn() {
+		_ = g.sessions.End(context.WithoutCancel(ctx), sess.ID)
+		return Principal{}, false, session.ErrNoSession
+	}
+	return Principal{Session: sess, User: u, Memberships: ms}, true, nil
+}
+
+// credentials returns the bearer token, or else the session cookie.
+func credentials(r *http.Request) (token string, fromCookie bool) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t), false
+		}
+		return "", false
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return c.Value, true
+	}
+	return "", false
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// sameOrigin accepts an unsafe cookie request only when the browser says it
+// came from the portal's origin (Origin header, or Sec-Fetch-Site).
+func (g *Guard) sameOrigin(r *http.Request) bool {
+	if o := r.Header.Get("Origin"); o != "" {
+		return o == g.origin
+	}
+	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
+}

@@ -1,0 +1,71 @@
+// Package config reads a function's settings from its environment once, at
+// cold start. The CDK stack and the local stack set the same variables.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything a function needs to know about its surroundings.
+type Config struct {
+	TableName     string        // GATEHOUSE_TABLE
+	BaseURL       *url.URL      // GATEHOUSE_BASE_URL: where emailed links point
+	MailFrom      string        // GATEHOUSE_MAIL_FROM
+	MailReplyTo   string        // GATEHOUSE_MAIL_REPLY_TO (optional)
+	MailConfigSet string        // GATEHOUSE_MAIL_CONFIGURATION_SET (optional)
+	ReviewTimeout time.Duration // GATEHOUSE_REVIEW_TIMEOUT (Go duration), default 720h
+	StateMachine  string        // GATEHOUSE_STATE_MACHINE_ARN (optional until review runs)
+	EventBus      string        // GATEHOUSE_EVENT_BUS (optional)
+	LogLevel      string        // GATEHOUSE_LOG_LEVEL: debug, info (default), warn, error
+}
+
+// FromEnv reads the configuration; every problem is reported, not just the first.
+func FromEnv() (Config, error) { return parse(os.Getenv) }
+
+func parse(getenv func(string) string) (Config, error) {
+	var errs []error
+	c := Config{
+		TableName:     getenv("GATEHOUSE_TABLE"),
+		MailFrom:      getenv("GATEHOUSE_MAIL_FROM"),
+		MailReplyTo:   getenv("GATEHOUSE_MAIL_REPLY_TO"),
+		MailConfigSet: getenv("GATEHOUSE_MAIL_CONFIGURATION_SET"),
+		StateMachine:  getenv("GATEHOUSE_STATE_MACHINE_ARN"),
+		EventBus:      getenv("GATEHOUSE_EVENT_BUS"),
+		LogLevel:      strings.ToLower(getenv("GATEHOUSE_LOG_LEVEL")),
+		ReviewTimeout: 30 * 24 * time.Hour,
+	}
+	if c.TableName == "" {
+		errs = append(errs, errors.New("GATEHOUSE_TABLE is not set"))
+	}
+	if c.MailFrom == "" {
+		errs = append(errs, errors.New("GATEHOUSE_MAIL_FROM is not set"))
+	}
+	base := getenv("GATEHOUSE_BASE_URL")
+	if u, err := url.Parse(base); base == "" || err != nil || u.Scheme == "" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_BASE_URL %q is not an absolute URL", base))
+	} else {
+		c.BaseURL = u
+	}
+	if v := getenv("GATEHOUSE_REVIEW_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("GATEHOUSE_REVIEW_TIMEOUT %q is not a positive duration", v))
+		} else {
+			c.ReviewTimeout = d
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// Link returns an absolute URL under the base URL, e.g. Link("/invite", "t", tok).
+func (c Config) Link(path string, query url.Values) string {
+	u := *c.BaseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	u.RawQuery = query.Encode()
+	return u.String()
+}

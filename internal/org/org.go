@@ -1,0 +1,121 @@
+// Package org holds organizations: a provider office with its tax id (TIN)
+// and individual providers (NPI).
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
+)
+
+// Org is a provider office or practice.
+type Org struct {
+	ID        string
+	Name      string
+	TIN       string
+	Providers []Provider
+	CreatedAt time.Time
+}
+
+// Provider is an individual provider of an org.
+type Provider struct {
+	NPI  string `json:"npi"`
+	Name string `json:"name"`
+}
+
+// HasProvider reports whether npi belongs to the org.
+func (o Org) HasProvider(npi string) bool {
+	for _, p := range o.Providers {
+		if p.NPI == npi {
+			return true
+		}
+	}
+	return false
+}
+
+// Store keeps organizations.
+type Store interface {
+	// CreateOrg stores o; it fails with ErrTINTaken when another org has the TIN.
+	CreateOrg(ctx context.Context, o Org) error
+	GetOrg(ctx context.Context, id string) (Org, error)
+	ListOrgs(ctx context.Context, limit int, cursor string) ([]Org, string, error)
+}
+
+// ErrTINTaken is returned when an org with the same TIN exists.
+var ErrTINTaken = fault.Conflict("tin_taken", "An organization with this TIN already exists.")
+
+// ErrNotFound is the caller-facing not-found for orgs.
+var ErrNotFound = fault.NotFound("org_not_found", "No such organization.")
+
+// Service creates and reads organizations.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, now func() time.Time) *Service { return &Service{store: store, now: now} }
+
+// CreateInput is what ops gives to create an org.
+type CreateInput struct {
+	Name      string     `json:"name"`
+	TIN       string     `json:"tin"`
+	Providers []Provider `json:"providers"`
+}
+
+// Create validates and stores a new org.
+func (s *Service) Create(ctx context.Context, in CreateInput) (Org, error) {
+	fields := map[string]string{}
+	name := strings.TrimSpace(in.Name)
+	if name == "" || len(name) > 200 {
+		fields["name"] = "is required, at most 200 characters"
+	}
+	tin := account.NormalizeTIN(in.TIN)
+	if tin == "" {
+		fields["tin"] = "must be nine digits"
+	}
+	seen := map[string]bool{}
+	for i, p := range in.Providers {
+		key := fmt.Sprintf("providers[%d]", i)
+		switch {
+		case !account.ValidNPI(p.NPI):
+			fields[key+".npi"] = "not a valid NPI (ten digits with a check digit)"
+		case seen[p.NPI]:
+			fields[key+".npi"] = "listed twice"
+		case strings.TrimSpace(p.Name) == "":
+			fields[key+".name"] = "is required"
+		}
+		seen[p.NPI] = true
+	}
+	if len(fields) > 0 {
+		return Org{}, fault.Validation(fields)
+	}
+	o := Org{ID: ident.New(), Name: name, TIN: tin, Providers: in.Providers, CreatedAt: s.now().UTC()}
+	if o.Providers == nil {
+		o.Providers = []Provider{}
+	}
+	if err := s.store.CreateOrg(ctx, o); err != nil {
+		return Org{}, fmt.Errorf("create org: %w", err)
+	}
+	return o, nil
+}
+
+// Get returns one org.
+func (s *Service) Get(ctx context.Context, id string) (Org, error) {
+	o, err := s.store.GetOrg(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return Org{}, ErrNotFound
+	}
+	return o, err
+}
+
+// List pages through all orgs (ops only).
+func (s *Service) List(ctx context.Context, limit int, cursor string) ([]Org, string, error) {
+	return s.store.ListOrgs(ctx, limit, cursor)
+}

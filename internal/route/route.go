@@ -1,0 +1,75 @@
+// Package route is the one table of HTTP routes. The functions, the local API
+// gateway and the CDK stack all read it, so a route cannot exist in one place
+// and be missing in another.
+package route
+
+import "sort"
+
+// Access says what a caller must present before a route's handler runs.
+type Access int
+
+const (
+	// Public routes need no session (sign-in, invite links, registration).
+	Public Access = iota
+	// Session routes need a valid session; org-scoped ones also a membership.
+	Session
+	// OptionalSession routes serve both; a session, when sent, must be valid.
+	OptionalSession
+)
+
+// Route is one HTTP route: Pattern uses the syntax shared by net/http.ServeMux
+// and API Gateway HTTP API route keys ("GET /v1/orgs/{org}/users").
+type Route struct {
+	Name     string // operation id, also the handler key and the OpenAPI operationId
+	Method   string
+	Path     string
+	Function string // the Lambda function that serves it
+	Access   Access
+}
+
+// Pattern is the ServeMux pattern and the API Gateway route key.
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// Function names. The ops function has no route: it is invoked with IAM only.
+const (
+	FunctionAuth   = "auth"
+	FunctionPortal = "portal"
+	FunctionOps    = "ops"
+)
+
+// Table lists every route of the API.
+var Table = []Route{
+	{"health", "GET", "/v1/health", FunctionAuth, Public},
+
+	{"login", "POST", "/v1/auth/login", FunctionAuth, Public},
+	{"logout", "POST", "/v1/auth/logout", FunctionPortal, Session},
+	{"getInvite", "GET", "/v1/invites/{token}", FunctionAuth, Public},
+	{"acceptInvite", "POST", "/v1/invites/{token}/accept", FunctionAuth, OptionalSession},
+
+	{"getMe", "GET", "/v1/me", FunctionPortal, Session},
+}
+
+// ForFunction returns the routes served by one function.
+func ForFunction(function string) []Route {
+	var out []Route
+	for _, r := range Table {
+		if r.Function == function {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// HTTPFunctions returns the names of the functions that serve routes, sorted.
+func HTTPFunctions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range Table {
+		if !seen[r.Function] {
+			seen[r.Function] = true
+			out = append(out, r.Function)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,96 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/gatehouse-dev/gatehouse/internal/org"
+)
+
+var _ org.Store = (*Store)(nil)
+
+type orgRecord struct {
+	PK, SK, GSI1PK, GSI1SK string
+	Type                   string
+	ID                     string
+	Name                   string
+	TIN                    string
+	Providers              []org.Provider
+	CreatedAt              string
+}
+
+type uniqueRecord struct {
+	PK, SK string
+	Type   string
+	Owner  string // the id of the item that holds the value
+}
+
+func toOrgRecord(o org.Org) orgRecord {
+	created := formatTime(o.CreatedAt)
+	return orgRecord{PK: orgPK(o.ID), SK: skOrg, GSI1PK: gsi1Orgs, GSI1SK: created + "#" + o.ID, Type: "Org",
+		ID: o.ID, Name: o.Name, TIN: o.TIN, Providers: o.Providers, CreatedAt: created}
+}
+
+func (r orgRecord) org() org.Org {
+	return org.Org{ID: r.ID, Name: r.Name, TIN: r.TIN, Providers: r.Providers, CreatedAt: parseTime(r.CreatedAt)}
+}
+
+// CreateOrg stores the org and claims its TIN in one transaction.
+func (s *Store) CreateOrg(ctx context.Context, o org.Org) error {
+	tin, err := s.putNewTx(uniqueRecord{PK: tinPK(o.TIN), SK: skTIN, Type: "TINClaim", Owner: o.ID})
+	if err != nil {
+		return err
+	}
+	rec, err := s.putNewTx(toOrgRecord(o))
+	if err != nil {
+		return err
+	}
+	err = s.transact(ctx, "create org", []types.TransactWriteItem{tin, rec})
+	if failedAt(err, 0) {
+		return org.ErrTINTaken
+	}
+	return err
+}
+
+// GetOrg reads one org.
+func (s *Store) GetOrg(ctx context.Context, id string) (org.Org, error) {
+	var r orgRecord
+	if err := s.getItem(ctx, "get org", orgPK(id), skOrg, &r); err != nil {
+		return org.Org{}, err
+	}
+	return r.org(), nil
+}
+
+// ListOrgs pages through orgs, newest first (GSI1 ORGS).
+func (s *Store) ListOrgs(ctx context.Context, limit int, cursor string) ([]org.Org, string, error) {
+	start, err := decodeCursor(cursor, attrGSI1PK, gsi1Orgs)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		IndexName:                 aws.String("GSI1"),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(gsi1Orgs)},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+		ExclusiveStartKey:         start,
+	})
+	if err != nil {
+		return nil, "", s.wrap("list orgs", err)
+	}
+	var recs []orgRecord
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
+		return nil, "", fmt.Errorf("list orgs: %w", err)
+	}
+	out := make([]org.Org, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.org())
+	}
+	return out, encodeCursor(res.LastEvaluatedKey), nil
+}

@@ -1,0 +1,30 @@
+// Package table declares the single DynamoDB table once, in plain Go, so that
+// the CDK stack and the local stack create exactly the same table.
+package table
+
+// Index is a global secondary index with string keys, projecting all attributes.
+type Index struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+}
+
+// Definition is the table's key schema.
+type Definition struct {
+	PartitionKey string
+	SortKey      string
+	Indexes      []Index
+	TTLAttribute string
+}
+
+// Gatehouse is the table every function uses. Access patterns are documented in
+// internal/store/dynamo/keys.go.
+var Gatehouse = Definition{
+	PartitionKey: "PK",
+	SortKey:      "SK",
+	Indexes: []Index{
+		{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK"},
+		{Name: "GSI2", PartitionKey: "GSI2PK", SortKey: "GSI2SK"},
+	},
+	TTLAttribute: "TTL",
+}
