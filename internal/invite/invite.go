@@ -124,7 +124,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Invite, error) {
 	}
 	msg, err := mail.Render("invite", email, map[string]string{
 		"OrgName": in.OrgName, "InvitedBy": in.InvitedByName, "RoleName": in.Role.DisplayName(),
-		"Link":      s.link("/invite", url.Values{"token": {token}}),
+		"Link":      s.link("/v1/invites/"+token, nil),
 		"ExpiresAt": inv.ExpiresAt.Format(time.RFC3339),
 	})
 	if err != nil {

@@ -1,0 +1,42 @@
+package stack
+
+import (
+	"fmt"
+	"os"
+)
+
+// Endpoints are where the emulated AWS services answer.
+type Endpoints struct {
+	DynamoDB    string
+	SES         string
+	EventBridge string
+	SFN         string
+}
+
+// SetEnv points the AWS SDK and Gatehouse's configuration at the local stack,
+// through the same variables the functions read in AWS: the application code
+// never knows it is local.
+func SetEnv(e Endpoints, table, baseURL string) error {
+	vars := map[string]string{
+		"AWS_REGION":                   "us-east-1",
+		"AWS_ACCESS_KEY_ID":            "local",
+		"AWS_SECRET_ACCESS_KEY":        "local",
+		"AWS_ENDPOINT_URL_DYNAMODB":    e.DynamoDB,
+		"AWS_ENDPOINT_URL_SESV2":       e.SES,
+		"AWS_ENDPOINT_URL_EVENTBRIDGE": e.EventBridge,
+		"AWS_ENDPOINT_URL_SFN":         e.SFN,
+		"GATEHOUSE_TABLE":              table,
+		"GATEHOUSE_BASE_URL":           baseURL,
+		"GATEHOUSE_MAIL_FROM":          "Gatehouse <no-reply@gatehouse.local>",
+		"GATEHOUSE_EVENT_BUS":          "gatehouse-local",
+	}
+	for k, v := range vars {
+		if v == "" {
+			continue
+		}
+		if err := os.Setenv(k, v); err != nil {
+			return fmt.Errorf("set %s: %w", k, err)
+		}
+	}
+	return nil
+}
