@@ -164,6 +164,8 @@ type Membership struct {
 	ClientName string
 	Active     bool
 	CreatedAt  time.Time
+	// Privileges are per-user overrides of the role's defaults (F19).
+	Privileges map[Module]Level
 }
 
 // NormalizeUsername lower-cases and trims a username; usernames are unique

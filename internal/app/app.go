@@ -61,31 +61,36 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	}
 }
 
-// handlers maps route names (route.Table) to their handlers.
-func (a *App) handlers() map[string]map[string]edge.HandlerFunc {
-	authH := auth.NewHandlers(a.Auth, a.Sessions)
-	inviteH := invite.NewHandlers(a.Invites)
-	return map[string]map[string]edge.HandlerFunc{
-		route.FunctionAuth: {
-			"health":       a.health,
-			"login":        authH.Login,
-			"getInvite":    inviteH.View,
-			"acceptInvite": inviteH.Accept,
-		},
-		route.FunctionPortal: {
-			"logout": authH.Logout,
-			"getMe":  authH.Me,
-		},
+// handlers maps every route name of route.Table to its handler. Each feature
+// adds its own in a file of this package (handlers_<feature>.go).
+func (a *App) handlers() map[string]edge.HandlerFunc {
+	all := map[string]edge.HandlerFunc{"health": a.health}
+	for _, feature := range []map[string]edge.HandlerFunc{
+		a.authHandlers(),
+		a.inviteHandlers(),
+	} {
+		for name, h := range feature {
+			all[name] = h
+		}
 	}
+	return all
 }
 
-// HTTPHandler returns the net/http handler of an HTTP function.
+// HTTPHandler returns the net/http handler of an HTTP function: the handlers
+// of the routes that route.Table gives to that function.
 func (a *App) HTTPHandler(function string) (http.Handler, error) {
-	hs, ok := a.handlers()[function]
-	if !ok {
+	routes := route.ForFunction(function)
+	if len(routes) == 0 {
 		return nil, fmt.Errorf("no HTTP function named %q", function)
 	}
-	return edge.New(function, hs, a.Guard.Wrap, a.Log)
+	all := a.handlers()
+	mine := map[string]edge.HandlerFunc{}
+	for _, rt := range routes {
+		if h, ok := all[rt.Name]; ok {
+			mine[rt.Name] = h
+		}
+	}
+	return edge.New(function, mine, a.Guard.Wrap, a.Log)
 }
 
 // LambdaHandler returns the Lambda handler of any function.

@@ -135,3 +135,16 @@ func FromContext(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok
 }
+
+type membershipKey struct{}
+
+func withMembership(ctx context.Context, m account.Membership) context.Context {
+	return context.WithValue(ctx, membershipKey{}, m)
+}
+
+// OrgMembership returns the caller's membership in the org of an org route
+// ({org} in the path), checked by the Guard before the handler runs.
+func OrgMembership(ctx context.Context) (account.Membership, bool) {
+	m, ok := ctx.Value(membershipKey{}).(account.Membership)
+	return m, ok
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
@@ -33,9 +34,19 @@ func NewGuard(sessions Sessions, users Users, portal *url.URL) *Guard {
 	return &Guard{sessions: sessions, users: users, origin: portal.Scheme + "://" + portal.Host}
 }
 
-// Wrap adds the authentication a route's access level needs.
-func (g *Guard) Wrap(access route.Access, h httpapi.HandlerFunc) httpapi.HandlerFunc {
-	if access == route.Public {
+// ErrNoSuchOrg is the answer for an org the caller is not an active member
+// of: the same as for an org that does not exist, so ids reveal nothing.
+var ErrNoSuchOrg = fault.NotFound("not_found", "No such organization in your reach.")
+
+// ErrInsufficientPrivilege refuses a member whose access level on the route's module is too low.
+var ErrInsufficientPrivilege = fault.Forbidden("insufficient_privilege", "Your access to this part of the portal does not allow this.")
+
+// Wrap adds the authentication and authorization a route needs: a session
+// for signed-in routes; for org routes an active membership in {org} (404
+// otherwise) and the module level the route needs (view to read, full to
+// change), checked on every request so changes apply at once.
+func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc {
+	if rt.Access == route.Public {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -44,12 +55,29 @@ func (g *Guard) Wrap(access route.Access, h httpapi.HandlerFunc) httpapi.Handler
 			return err
 		}
 		if !found {
-			if access == route.Session {
+			if rt.Access == route.Session {
 				return session.ErrNoSession
 			}
 			return h(w, r)
 		}
-		return h(w, r.WithContext(WithPrincipal(r.Context(), p)))
+		ctx := WithPrincipal(r.Context(), p)
+		if rt.OrgScoped() {
+			m, ok := p.Membership(r.PathValue("org"))
+			if !ok {
+				return ErrNoSuchOrg
+			}
+			if rt.Module != "" {
+				need := account.LevelView
+				if rt.Writes() {
+					need = account.LevelFull
+				}
+				if !m.Level(account.Module(rt.Module)).Allows(need) {
+					return ErrInsufficientPrivilege
+				}
+			}
+			ctx = withMembership(ctx, m)
+		}
+		return h(w, r.WithContext(ctx))
 	}
 }
 

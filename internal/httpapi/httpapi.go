@@ -20,8 +20,8 @@ import (
 // HandlerFunc serves a request; a returned error is written by WriteError.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// Guard wraps a handler with the authentication its route's access level needs.
-type Guard func(access route.Access, h HandlerFunc) HandlerFunc
+// Guard wraps a handler with the authentication and authorization its route needs.
+type Guard func(rt route.Route, h HandlerFunc) HandlerFunc
 
 // MaxBodyBytes is the largest request body accepted (JSON requests are small).
 const MaxBodyBytes = 64 << 10
@@ -38,7 +38,7 @@ func New(function string, handlers map[string]HandlerFunc, guard Guard, log *slo
 			return nil, fmt.Errorf("function %s: no handler for route %s (%s)", function, rt.Name, rt.Pattern())
 		}
 		used[rt.Name] = true
-		mux.Handle(rt.Pattern(), serve(guard(rt.Access, h), log))
+		mux.Handle(rt.Pattern(), serve(guard(rt, h), log))
 	}
 	var extra []string
 	for name := range handlers {

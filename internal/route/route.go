@@ -3,7 +3,10 @@
 // and be missing in another.
 package route
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Access says what a caller must present before a route's handler runs.
 type Access int
@@ -25,7 +28,18 @@ type Route struct {
 	Path     string
 	Function string // the Lambda function that serves it
 	Access   Access
+	// Module, for routes under /v1/orgs/{org}, is the portal module whose
+	// access level the caller needs there: view for GET, full otherwise (F19).
+	// Empty means membership in the org is enough. Values are account.Module
+	// names ("user_admin", "code_lists", …).
+	Module string
 }
+
+// OrgScoped reports whether the route acts inside one org ({org} in the path).
+func (r Route) OrgScoped() bool { return strings.Contains(r.Path, "{org}") }
+
+// Writes reports whether the route changes state (needs full access).
+func (r Route) Writes() bool { return r.Method != "GET" && r.Method != "HEAD" }
 
 // Pattern is the ServeMux pattern and the API Gateway route key.
 func (r Route) Pattern() string { return r.Method + " " + r.Path }
@@ -37,16 +51,23 @@ const (
 	FunctionOps    = "ops"
 )
 
-// Table lists every route of the API.
+// Table lists every route of the API, in sections by feature.
 var Table = []Route{
-	{"health", "GET", "/v1/health", FunctionAuth, Public},
+	// Health.
+	{"health", "GET", "/v1/health", FunctionAuth, Public, ""},
 
-	{"login", "POST", "/v1/auth/login", FunctionAuth, Public},
-	{"logout", "POST", "/v1/auth/logout", FunctionPortal, Session},
-	{"getInvite", "GET", "/v1/invites/{token}", FunctionAuth, Public},
-	{"acceptInvite", "POST", "/v1/invites/{token}/accept", FunctionAuth, OptionalSession},
+	// Sign-in and self (F1-F8).
+	{"login", "POST", "/v1/auth/login", FunctionAuth, Public, ""},
+	{"logout", "POST", "/v1/auth/logout", FunctionPortal, Session, ""},
+	{"getMe", "GET", "/v1/me", FunctionPortal, Session, ""},
 
-	{"getMe", "GET", "/v1/me", FunctionPortal, Session},
+	// Invites (F9).
+	{"getInvite", "GET", "/v1/invites/{token}", FunctionAuth, Public, ""},
+	{"acceptInvite", "POST", "/v1/invites/{token}/accept", FunctionAuth, OptionalSession, ""},
+
+	// Self-registration and review (F10-F12).
+
+	// Accounts (F13-F19, F26).
 }
 
 // ForFunction returns the routes served by one function.

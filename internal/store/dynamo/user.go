@@ -52,20 +52,35 @@ type membershipRecord struct {
 	OrgName                string
 	Role                   string
 	Scope                  string
-	ClientName             string `dynamodbav:",omitempty"`
+	ClientName             string            `dynamodbav:",omitempty"`
+	Privileges             map[string]string `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
 }
 
 func toMembershipRecord(m account.Membership) membershipRecord {
-	return membershipRecord{PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
+	var privs map[string]string
+	for mod, l := range m.Privileges {
+		if privs == nil {
+			privs = map[string]string{}
+		}
+		privs[string(mod)] = string(l)
+	}
+	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
 		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt)}
 }
 
 func (r membershipRecord) membership() account.Membership {
 	scope, _ := account.ParseScope(r.Scope)
-	return account.Membership{UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
+	var privs map[account.Module]account.Level
+	for mod, l := range r.Privileges {
+		if privs == nil {
+			privs = map[account.Module]account.Level{}
+		}
+		privs[account.Module(mod)] = account.Level(l)
+	}
+	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
 		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt)}
 }
 
