@@ -149,10 +149,19 @@ type User struct {
 	LockoutTime            *time.Time
 	Deleted                bool
 	CreatedAt              time.Time
+	// SessionsNotBefore ends every session started before it (sign out
+	// everywhere, password change, lock, delete).
+	SessionsNotBefore time.Time
 }
 
 // CanSignIn reports whether the account may start a session at all.
 func (u User) CanSignIn() bool { return !u.Deleted }
+
+// SessionValid reports whether a session the user started at created may
+// still be used: not after delete or lock, nor one older than a revocation.
+func (u User) SessionValid(created time.Time) bool {
+	return !u.Deleted && !u.Locked && !created.Before(u.SessionsNotBefore)
+}
 
 // Membership is a user's place in one organization.
 type Membership struct {

@@ -101,8 +101,8 @@ func (g *Guard) authenticate(r *http.Request) (Principal, bool, error) {
 	if err != nil {
 		return Principal{}, false, fmt.Errorf("authenticate: %w", err)
 	}
-	// Checked on every request so a delete takes effect at once.
-	if !u.CanSignIn() {
+	// Checked on every request so a delete, a lock or a revocation takes effect at once.
+	if !u.SessionValid(sess.CreatedAt) {
 		_ = g.sessions.End(context.WithoutCancel(ctx), sess.ID)
 		return Principal{}, false, session.ErrNoSession
 	}

@@ -29,6 +29,9 @@ type Store interface {
 	PutSession(ctx context.Context, s Session) error
 	GetSession(ctx context.Context, id string) (Session, error)
 	DeleteSession(ctx context.Context, id string) error
+	// RevokeUserSessions ends every session of the user started before at.
+	RevokeUserSessions(ctx context.Context, userID string, at time.Time) error
+	ListUserSessions(ctx context.Context, userID string) ([]Session, error)
 }
 
 // Lifetime is how long a session lasts from sign-in.
@@ -87,6 +90,31 @@ func (s *Service) End(ctx context.Context, id string) error {
 		return fmt.Errorf("end session: %w", err)
 	}
 	return nil
+}
+
+// EndAll ends every session of a user (sign out everywhere, password change,
+// lock, delete). A session started after this call is not affected.
+func (s *Service) EndAll(ctx context.Context, userID string) error {
+	if err := s.store.RevokeUserSessions(ctx, userID, s.now().UTC()); err != nil {
+		return fmt.Errorf("end sessions of %s: %w", userID, err)
+	}
+	return nil
+}
+
+// List returns the user's live sessions, newest first.
+func (s *Service) List(ctx context.Context, userID string) ([]Session, error) {
+	all, err := s.store.ListUserSessions(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions of %s: %w", userID, err)
+	}
+	live := all[:0]
+	now := s.now()
+	for _, x := range all {
+		if now.Before(x.ExpiresAt) {
+			live = append(live, x)
+		}
+	}
+	return live, nil
 }
 
 // NewToken returns a random 256-bit token (URL-safe base64) and its stored id.

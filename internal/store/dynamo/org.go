@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
@@ -21,7 +23,15 @@ type orgRecord struct {
 	Name                   string
 	TIN                    string
 	Providers              []org.Provider
+	Settings               orgSettingsRecord
 	CreatedAt              string
+}
+
+type orgSettingsRecord struct {
+	RequireMFA            bool   `dynamodbav:",omitempty"`
+	PasswordMinLength     int    `dynamodbav:",omitempty"`
+	HideTemporaryPassword bool   `dynamodbav:",omitempty"`
+	CodeWordHash          string `dynamodbav:",omitempty"`
 }
 
 type uniqueRecord struct {
@@ -33,11 +43,11 @@ type uniqueRecord struct {
 func toOrgRecord(o org.Org) orgRecord {
 	created := formatTime(o.CreatedAt)
 	return orgRecord{PK: orgPK(o.ID), SK: skOrg, GSI1PK: gsi1Orgs, GSI1SK: created + "#" + o.ID, Type: "Org",
-		ID: o.ID, Name: o.Name, TIN: o.TIN, Providers: o.Providers, CreatedAt: created}
+		ID: o.ID, Name: o.Name, TIN: o.TIN, Providers: o.Providers, Settings: orgSettingsRecord(o.Settings), CreatedAt: created}
 }
 
 func (r orgRecord) org() org.Org {
-	return org.Org{ID: r.ID, Name: r.Name, TIN: r.TIN, Providers: r.Providers, CreatedAt: parseTime(r.CreatedAt)}
+	return org.Org{ID: r.ID, Name: r.Name, TIN: r.TIN, Providers: r.Providers, Settings: org.Settings(r.Settings), CreatedAt: parseTime(r.CreatedAt)}
 }
 
 // CreateOrg stores the org and claims its TIN in one transaction.
@@ -93,4 +103,22 @@ func (s *Store) ListOrgs(ctx context.Context, limit int, cursor string) ([]org.O
 		out = append(out, r.org())
 	}
 	return out, encodeCursor(res.LastEvaluatedKey), nil
+}
+
+// UpdateOrgSettings replaces an existing org's settings.
+func (s *Store) UpdateOrgSettings(ctx context.Context, orgID string, set org.Settings) error {
+	av, err := attributevalue.Marshal(orgSettingsRecord(set))
+	if err != nil {
+		return fmt.Errorf("update org settings: %w", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(orgPK(orgID), skOrg),
+		UpdateExpression:          aws.String("SET Settings = :s"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":s": av},
+	})
+	if errors.Is(s.wrap("", err), fault.ErrConflict) {
+		return fault.ErrNotFound
+	}
+	return s.wrap("update org settings", err)
 }

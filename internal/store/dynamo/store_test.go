@@ -97,3 +97,48 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Fatalf("deleted session: %v", err)
 	}
 }
+
+func TestRevokeUserSessions(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	u := account.User{ID: ident.New(), Username: "rev", Email: "rev@example.org", CreatedAt: now}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"s1", "s2"} {
+		if err := s.PutSession(ctx, session.Session{ID: id, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ss, err := s.ListUserSessions(ctx, u.ID); err != nil || len(ss) != 2 {
+		t.Fatalf("list: %v %v", ss, err)
+	}
+	at := now.Add(time.Millisecond)
+	if err := s.RevokeUserSessions(ctx, u.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := s.UserWithMemberships(ctx, u.ID)
+	if err != nil || got.SessionValid(now) || !got.SessionValid(at) {
+		t.Fatalf("after revoke: not-before %v, %v", got.SessionsNotBefore, err)
+	}
+	if ss, _ := s.ListUserSessions(ctx, u.ID); len(ss) != 0 {
+		t.Fatalf("sessions left: %v", ss)
+	}
+	if err := s.RevokeUserSessions(ctx, "nobody", at); !errors.Is(err, fault.ErrNotFound) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	o := org.Org{ID: ident.New(), Name: "S", TIN: "100000009", CreatedAt: now}
+	if err := s.CreateOrg(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateOrgSettings(ctx, o.ID, org.Settings{RequireMFA: true, PasswordMinLength: 14}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetOrg(ctx, o.ID); !got.Settings.RequireMFA || got.Settings.PasswordMinLength != 14 {
+		t.Fatalf("settings: %+v", got.Settings)
+	}
+	if err := s.UpdateOrgSettings(ctx, "nope", org.Settings{}); !errors.Is(err, fault.ErrNotFound) {
+		t.Fatalf("settings of unknown org: %v", err)
+	}
+}

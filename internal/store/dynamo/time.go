@@ -33,3 +33,17 @@ func parseTimePtr(s string) *time.Time {
 
 // ttl is the epoch-seconds value of the table's TTL attribute.
 func ttl(t time.Time) int64 { return t.Unix() }
+
+func formatTimeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
+func parseTimeOrZero(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	return parseTime(s)
+}

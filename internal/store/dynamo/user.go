@@ -28,6 +28,7 @@ type userRecord struct {
 	Locked                 bool   `dynamodbav:",omitempty"`
 	LockoutTime            string `dynamodbav:",omitempty"`
 	Deleted                bool   `dynamodbav:",omitempty"`
+	SessionsNotBefore      string `dynamodbav:",omitempty"`
 	CreatedAt              string
 }
 
@@ -35,13 +36,14 @@ func toUserRecord(u account.User) userRecord {
 	return userRecord{PK: userPK(u.ID), SK: skUser, GSI1PK: emailGSI1(account.NormalizeEmail(u.Email)), GSI1SK: userPK(u.ID), Type: "User",
 		ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, PasswordHash: u.PasswordHash,
 		PasswordChangeRequired: u.PasswordChangeRequired, MFAEnabled: u.MFAEnabled, Locked: u.Locked, LockoutTime: formatTimePtr(u.LockoutTime),
-		Deleted: u.Deleted, CreatedAt: formatTime(u.CreatedAt)}
+		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt)}
 }
 
 func (r userRecord) user() account.User {
 	return account.User{ID: r.ID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
 		PasswordHash: r.PasswordHash, PasswordChangeRequired: r.PasswordChangeRequired, MFAEnabled: r.MFAEnabled,
-		Locked: r.Locked, LockoutTime: parseTimePtr(r.LockoutTime), Deleted: r.Deleted, CreatedAt: parseTime(r.CreatedAt)}
+		Locked: r.Locked, LockoutTime: parseTimePtr(r.LockoutTime), Deleted: r.Deleted, SessionsNotBefore: parseTimeOrZero(r.SessionsNotBefore),
+		CreatedAt: parseTime(r.CreatedAt)}
 }
 
 type membershipRecord struct {
