@@ -152,6 +152,39 @@ type User struct {
 	// SessionsNotBefore ends every session started before it (sign out
 	// everywhere, password change, lock, delete).
 	SessionsNotBefore time.Time
+
+	// Sign-in state (identity).
+	// FailedLogins counts failed attempts in the window that began at
+	// FailureWindowStart (F2); both are changed only by conditional updates.
+	FailedLogins       int
+	FailureWindowStart *time.Time
+	// LockedByAdmin marks a lock an administrator set: it does not expire.
+	LockedByAdmin bool
+	// TOTPSecret is the base32 TOTP secret once enrolment is verified;
+	// TOTPPendingSecret the one being enrolled. Never logged.
+	TOTPSecret        string
+	TOTPPendingSecret string
+	// TOTPLastStep is the last TOTP time step accepted, so a code is used once.
+	TOTPLastStep int64
+	// RecoveryCodeHashes are argon2id hashes of the unused recovery codes.
+	RecoveryCodeHashes []string
+	// LinkedTo is the login this account's memberships were joined to (F8).
+	LinkedTo string
+}
+
+// LockoutDuration is how long a lock from failed sign-ins lasts (F2).
+const LockoutDuration = 30 * time.Minute
+
+// LockActive reports whether the account is locked at now: an administrator's
+// lock holds until lifted; a lockout from failed sign-ins for LockoutDuration.
+func (u User) LockActive(now time.Time) bool {
+	if !u.Locked {
+		return false
+	}
+	if u.LockedByAdmin || u.LockoutTime == nil {
+		return true
+	}
+	return now.Before(u.LockoutTime.Add(LockoutDuration))
 }
 
 // CanSignIn reports whether the account may start a session at all.
@@ -229,3 +262,10 @@ var ErrUsernameTaken = fault.Conflict("username_taken", "This username is taken;
 
 // ErrAlreadyMember is returned when a login already belongs to the org.
 var ErrAlreadyMember = fault.Conflict("already_member", "This login is already a member of the organization.")
+
+// Lockout policy (F2): MaxFailedLogins failures within FailureWindow lock the
+// account for LockoutDuration.
+const (
+	MaxFailedLogins = 5
+	FailureWindow   = 15 * time.Minute
+)

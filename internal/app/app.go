@@ -55,10 +55,16 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	invites := invite.NewService(store, mailer, cfg.Link, now)
 	return &App{
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
-		Auth:  auth.NewService(store, sessions, now),
-		Guard: auth.NewGuard(sessions, store, cfg.BaseURL),
+		Auth:  newAuth(store, sessions, mailer, cfg, log, now),
+		Guard: auth.NewGuard(sessions, store, store, cfg.BaseURL),
 		Ops:   ops.NewHandler(orgs, invites, log),
 	}
+}
+
+func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender, cfg config.Config, log *slog.Logger, now func() time.Time) *auth.Service {
+	svc := auth.NewService(store, sessions, mailer, cfg.Link, now)
+	svc.Log = log
+	return svc
 }
 
 // handlers maps every route name of route.Table to its handler. Each feature

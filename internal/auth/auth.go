@@ -6,45 +6,112 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/mail"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
 
-// Users is what sign-in needs to read about logins.
+// Users is what the guard needs to read about logins.
 type Users interface {
 	UserIDByUsername(ctx context.Context, username string) (string, error)
 	UserWithMemberships(ctx context.Context, userID string) (account.User, []account.Membership, error)
 }
 
+// Store is everything sign-in and the self routes keep: logins and their
+// sign-in state, changed only by conditional writes.
+type Store interface {
+	Users
+	// RecordLoginFailure counts a failed attempt atomically; the attempt that
+	// reaches account.MaxFailedLogins in account.FailureWindow locks the
+	// account and ends its sessions. It reports whether this call locked.
+	RecordLoginFailure(ctx context.Context, userID string, now time.Time) (bool, error)
+	// CompleteLogin stores the session if the account is still signable
+	// (fault.ErrConflict otherwise), clearing the failure counter.
+	CompleteLogin(ctx context.Context, c Completion) error
+	// ChangePassword replaces oldHash, ends every session but keep.
+	ChangePassword(ctx context.Context, userID, oldHash, newHash string, at time.Time, keep string) error
+	UserIDsByEmail(ctx context.Context, email string, limit int) ([]string, error)
+	GetOrg(ctx context.Context, id string) (org.Org, error)
+	ResetStore
+	MFAStore
+	LinkStore
+}
+
+// Completion is a sign-in that passed every check, ready to be stored.
+type Completion struct {
+	Session      session.Session
+	PasswordHash string // the hash the password was checked against
+	// TOTPStep is the time step of the TOTP code used (0 when none): it must
+	// be later than any used before, so a code works once.
+	TOTPStep int64
+	// RecoveryCodeHash is the stored hash of the recovery code used, if one was.
+	RecoveryCodeHash string
+}
+
 // Sessions starts, resolves and ends sessions.
 type Sessions interface {
-	Start(ctx context.Context, userID, activeOrgID string) (string, session.Session, error)
+	New(userID, activeOrgID string) (string, session.Session, error)
 	Resolve(ctx context.Context, token string) (session.Session, error)
 	End(ctx context.Context, id string) error
+	EndAll(ctx context.Context, userID string) error
+	EndListed(ctx context.Context, userID, publicID string) error
+	List(ctx context.Context, userID string) ([]session.Session, error)
+	SetActiveOrg(ctx context.Context, id, orgID string) error
 }
 
 // ErrInvalidCredentials is the one answer for an unknown username, a wrong
 // password or a deleted account, so that none can be told apart.
 var ErrInvalidCredentials = fault.Unauthenticated("invalid_credentials", "The username or password is not correct.")
 
-// ErrLocked is returned for a locked account after the right password.
+// ErrLocked is returned for a locked account, and only after the right
+// password: a wrong guess gets ErrInvalidCredentials whether or not the
+// account is locked, so the lock is no oracle for guessing.
 var ErrLocked = fault.Locked("account_locked", "This account is locked. Try again later or ask your administrator to unlock it.")
 
-// Service signs people in.
+// ErrMFARequired asks for the second factor after a correct password.
+var ErrMFARequired = fault.Unauthenticated("mfa_required", "Enter the code from your authenticator app or a recovery code.")
+
+// ErrInvalidOTP is a wrong second factor; it counts toward the lockout.
+var ErrInvalidOTP = fault.Unauthenticated("invalid_otp", "The code is not correct or has been used already.")
+
+// Mailer sends rendered emails.
+type Mailer interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// LinkMaker turns a path and query into an absolute URL under the portal's base URL.
+type LinkMaker func(path string, q url.Values) string
+
+// Service signs people in and serves the self routes.
 type Service struct {
-	users    Users
+	store    Store
 	sessions Sessions
+	mailer   Mailer
+	link     LinkMaker
 	now      func() time.Time
+	// hash makes password hashes (argon2id at password.OWASP).
+	hash func(string) (string, error)
+	// forgotFloor is the least time a forgot-password answer takes, so the
+	// work done for an existing account does not show.
+	forgotFloor time.Duration
+	// Issuer names the service in authenticator apps.
+	Issuer string
+	Log    *slog.Logger
 }
 
 // NewService returns a Service.
-func NewService(users Users, sessions Sessions, now func() time.Time) *Service {
-	return &Service{users: users, sessions: sessions, now: now}
+func NewService(store Store, sessions Sessions, mailer Mailer, link LinkMaker, now func() time.Time) *Service {
+	return &Service{store: store, sessions: sessions, mailer: mailer, link: link, now: now, Issuer: "Gatehouse", Log: slog.Default(),
+		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }, forgotFloor: 400 * time.Millisecond}
 }
 
 // Result is a successful sign-in.
@@ -53,41 +120,122 @@ type Result struct {
 	Session     session.Session
 	User        account.User
 	Memberships []account.Membership
+	// MFAEnrolmentRequired: the login must enrol a second factor before it
+	// may act (a site administrator, or a member of an org that requires it).
+	MFAEnrolmentRequired bool
 }
 
-// Login checks a username and password and starts a session.
-func (s *Service) Login(ctx context.Context, username, pw string) (Result, error) {
-	if username == "" || pw == "" || len(pw) > 4*password.MaxLength {
-		password.VerifyDummy(pw)
-		return Result{}, ErrInvalidCredentials
-	}
-	userID, err := s.users.UserIDByUsername(ctx, username)
-	if errors.Is(err, fault.ErrNotFound) {
-		password.VerifyDummy(pw) // same work as a real check: no timing oracle
-		return Result{}, ErrInvalidCredentials
-	}
-	if err != nil {
-		return Result{}, fmt.Errorf("login: %w", err)
-	}
-	u, ms, err := s.users.UserWithMemberships(ctx, userID)
-	if err != nil {
-		return Result{}, fmt.Errorf("login: %w", err)
-	}
-	ok, err := password.Verify(pw, u.PasswordHash)
-	if err != nil {
-		return Result{}, fmt.Errorf("login %s: %w", u.ID, err)
-	}
-	if !ok || !u.CanSignIn() {
-		return Result{}, ErrInvalidCredentials
-	}
-	if u.Locked {
-		return Result{}, ErrLocked
-	}
-	token, sess, err := s.sessions.Start(ctx, u.ID, DefaultOrg(ms))
+// Credentials are what a person signs in with.
+type Credentials struct {
+	Username string
+	Password string
+	OTP      string // a TOTP code or a recovery code, when MFA is on
+}
+
+// Login checks a username, password and (when enrolled) second factor and
+// starts a session. Failures count toward the lockout (F2).
+func (s *Service) Login(ctx context.Context, c Credentials) (Result, error) {
+	u, ms, err := s.checkPassword(ctx, c.Username, c.Password)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Token: token, Session: sess, User: u, Memberships: ms}, nil
+	done := Completion{PasswordHash: u.PasswordHash}
+	if u.MFAEnabled {
+		if strings.TrimSpace(c.OTP) == "" {
+			return Result{}, ErrMFARequired
+		}
+		step, codeHash, ok := s.checkSecondFactor(u, c.OTP)
+		if !ok {
+			s.recordFailure(ctx, u.ID)
+			return Result{}, ErrInvalidOTP
+		}
+		done.TOTPStep, done.RecoveryCodeHash = step, codeHash
+	}
+	token, sess, err := s.sessions.New(u.ID, DefaultOrg(ms))
+	if err != nil {
+		return Result{}, err
+	}
+	done.Session = sess
+	if err := s.store.CompleteLogin(ctx, done); err != nil {
+		return Result{}, s.explainRefusal(ctx, u.ID, err)
+	}
+	return Result{Token: token, Session: sess, User: u, Memberships: ms, MFAEnrolmentRequired: s.mfaEnrolmentRequired(ctx, u, ms)}, nil
+}
+
+// checkPassword verifies a username and password and returns the login. It
+// answers an unknown username, a deleted account and a wrong password the
+// same way after the same argon2id work; a wrong password counts toward the
+// lockout unless the account is locked already (so a lock cannot be
+// prolonged by guessing); a locked account is reported only after the right
+// password.
+func (s *Service) checkPassword(ctx context.Context, username, pw string) (account.User, []account.Membership, error) {
+	if strings.TrimSpace(username) == "" || pw == "" || len(pw) > 4*password.MaxLength {
+		password.VerifyDummy(pw)
+		return account.User{}, nil, ErrInvalidCredentials
+	}
+	userID, err := s.store.UserIDByUsername(ctx, username)
+	if errors.Is(err, fault.ErrNotFound) {
+		password.VerifyDummy(pw) // same work as a real check: no timing oracle
+		return account.User{}, nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return account.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	u, ms, err := s.store.UserWithMemberships(ctx, userID)
+	if errors.Is(err, fault.ErrNotFound) {
+		password.VerifyDummy(pw)
+		return account.User{}, nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return account.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	ok, err := password.Verify(pw, u.PasswordHash)
+	if err != nil {
+		return account.User{}, nil, fmt.Errorf("login %s: %w", u.ID, err)
+	}
+	if !u.CanSignIn() {
+		return account.User{}, nil, ErrInvalidCredentials
+	}
+	locked := u.LockActive(s.now())
+	if !ok {
+		if !locked {
+			s.recordFailure(ctx, u.ID)
+		}
+		return account.User{}, nil, ErrInvalidCredentials
+	}
+	if locked {
+		return account.User{}, nil, ErrLocked
+	}
+	return u, ms, nil
+}
+
+// recordFailure counts a failed attempt. Its errors are logged, not returned:
+// the caller's answer is the refusal either way, and a table hiccup must not
+// turn a wrong password into a 503 that tells it apart from an unknown user.
+func (s *Service) recordFailure(ctx context.Context, userID string) {
+	ctx = context.WithoutCancel(ctx)
+	if _, err := s.store.RecordLoginFailure(ctx, userID, s.now().UTC()); err != nil {
+		s.Log.ErrorContext(ctx, "count failed sign-in", "user_id", userID, "error", err.Error())
+	}
+}
+
+// explainRefusal turns a failed CompleteLogin condition into the answer: the
+// account was locked, deleted, its password changed, or the code was used,
+// between the checks and the write.
+func (s *Service) explainRefusal(ctx context.Context, userID string, err error) error {
+	if !errors.Is(err, fault.ErrConflict) {
+		return fmt.Errorf("complete login: %w", err)
+	}
+	u, _, rerr := s.store.UserWithMemberships(ctx, userID)
+	switch {
+	case rerr != nil || !u.CanSignIn():
+		return ErrInvalidCredentials
+	case u.LockActive(s.now()):
+		return ErrLocked
+	case u.MFAEnabled:
+		return ErrInvalidOTP
+	}
+	return ErrInvalidCredentials
 }
 
 // DefaultOrg picks the org a new session starts in: the first active

@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
@@ -26,13 +27,34 @@ var ErrCSRF = fault.Forbidden("csrf_rejected", "This request did not come from t
 type Guard struct {
 	sessions Sessions
 	users    Users
+	orgs     Orgs
 	origin   string // scheme://host of the portal, for the CSRF check
 }
 
-// NewGuard returns a Guard; portal is the portal's base URL.
-func NewGuard(sessions Sessions, users Users, portal *url.URL) *Guard {
-	return &Guard{sessions: sessions, users: users, origin: portal.Scheme + "://" + portal.Host}
+// Orgs reads an org's settings (RequireMFA).
+type Orgs interface {
+	GetOrg(ctx context.Context, id string) (org.Org, error)
 }
+
+// NewGuard returns a Guard; portal is the portal's base URL.
+func NewGuard(sessions Sessions, users Users, orgs Orgs, portal *url.URL) *Guard {
+	return &Guard{sessions: sessions, users: users, orgs: orgs, origin: portal.Scheme + "://" + portal.Host}
+}
+
+// ErrPasswordChangeRequired holds a login with a temporary password to
+// changing it (F4); only the routes in whilePasswordChange answer.
+var ErrPasswordChangeRequired = fault.Forbidden("password_change_required", "Choose a new password before you continue.")
+
+// ErrMFAEnrolmentRequired holds a site administrator without a second
+// factor (F20), or a member of an org that requires one acting there (F3),
+// to enrolling one; only the routes in whileMFAEnrolment answer.
+var ErrMFAEnrolmentRequired = fault.Forbidden("mfa_enrolment_required", "Set up two-step sign-in before you continue.")
+
+var (
+	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true}
+	whileMFAEnrolment   = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
+		"startTOTP": true, "verifyTOTP": true}
+)
 
 // ErrNoSuchOrg is the answer for an org the caller is not an active member
 // of: the same as for an org that does not exist, so ids reveal nothing.
@@ -61,10 +83,25 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 			return h(w, r)
 		}
 		ctx := WithPrincipal(r.Context(), p)
+		if p.User.PasswordChangeRequired && !whilePasswordChange[rt.Name] {
+			return ErrPasswordChangeRequired
+		}
+		if !p.User.MFAEnabled && !whileMFAEnrolment[rt.Name] && p.isSiteAdmin() {
+			return ErrMFAEnrolmentRequired
+		}
 		if rt.OrgScoped() {
 			m, ok := p.Membership(r.PathValue("org"))
 			if !ok {
 				return ErrNoSuchOrg
+			}
+			if !p.User.MFAEnabled && !whileMFAEnrolment[rt.Name] {
+				o, err := g.orgs.GetOrg(ctx, m.OrgID)
+				if err != nil && !errors.Is(err, fault.ErrNotFound) {
+					return fmt.Errorf("org settings: %w", err)
+				}
+				if o.Settings.RequireMFA {
+					return ErrMFAEnrolmentRequired
+				}
 			}
 			if rt.Module != "" {
 				need := account.LevelView
@@ -102,7 +139,7 @@ func (g *Guard) authenticate(r *http.Request) (Principal, bool, error) {
 		return Principal{}, false, fmt.Errorf("authenticate: %w", err)
 	}
 	// Checked on every request so a delete, a lock or a revocation takes effect at once.
-	if !u.SessionValid(sess.CreatedAt) {
+	if !u.SessionValid(sess.RenewedAt) {
 		_ = g.sessions.End(context.WithoutCancel(ctx), sess.ID)
 		return Principal{}, false, session.ErrNoSession
 	}
@@ -134,4 +171,14 @@ func (g *Guard) sameOrigin(r *http.Request) bool {
 		return o == g.origin
 	}
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
+}
+
+// isSiteAdmin reports whether the login is an active site administrator anywhere.
+func (p Principal) isSiteAdmin() bool {
+	for _, m := range p.Memberships {
+		if m.Active && m.Role == account.RoleSiteAdmin {
+			return true
+		}
+	}
+	return false
 }

@@ -1,11 +1,13 @@
 package auth
 
 import (
+	"net"
 	"net/http"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
 // Handlers serves the sign-in and self routes.
@@ -31,23 +33,25 @@ type loginResponse struct {
 	User                   account.UserView         `json:"user"`
 	Memberships            []account.MembershipView `json:"memberships"`
 	ActiveOrgID            string                   `json:"active_org_id,omitempty"`
+	MFARequired            bool                     `json:"mfa_required,omitempty"`
 	PasswordChangeRequired bool                     `json:"password_change_required,omitempty"`
 }
 
-// Login is POST /v1/auth/login.
+// Login is POST /v1/auth/login. mfa_required in a 200 means the login must
+// enrol a second factor before it may act (F20, or an org's RequireMFA).
 func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	res, err := h.svc.Login(r.Context(), req.Username, req.Password)
+	res, err := h.svc.Login(r.Context(), Credentials(req))
 	if err != nil {
 		return err
 	}
 	http.SetCookie(w, h.cookie(res.Token, res.Session.ExpiresAt))
 	return httpapi.JSON(w, http.StatusOK, loginResponse{
 		Token: res.Token, ExpiresAt: res.Session.ExpiresAt, User: res.User.View(), Memberships: account.Views(res.Memberships),
-		ActiveOrgID: res.Session.ActiveOrgID, PasswordChangeRequired: res.User.PasswordChangeRequired,
+		ActiveOrgID: res.Session.ActiveOrgID, MFARequired: res.MFAEnrolmentRequired, PasswordChangeRequired: res.User.PasswordChangeRequired,
 	})
 }
 
@@ -61,6 +65,156 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) error {
 	return httpapi.NoContent(w)
 }
 
+// LogoutAll is POST /v1/auth/logout-all: every session of the login ends.
+func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request) error {
+	p, _ := FromContext(r.Context())
+	if err := h.sessions.EndAll(r.Context(), p.User.ID); err != nil {
+		return err
+	}
+	http.SetCookie(w, h.cookie("", time.Unix(0, 0)))
+	return httpapi.NoContent(w)
+}
+
+// SessionView is one session in the caller's session list. ID is a digest,
+// never the token or its stored hash.
+type SessionView struct {
+	ID          string    `json:"id"`
+	Current     bool      `json:"current"`
+	ActiveOrgID string    `json:"active_org_id,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	LastSeenAt  time.Time `json:"last_seen_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// ListSessions is GET /v1/me/sessions.
+func (h *Handlers) ListSessions(w http.ResponseWriter, r *http.Request) error {
+	p, _ := FromContext(r.Context())
+	all, err := h.sessions.List(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	out := httpapi.List[SessionView]{Items: make([]SessionView, 0, len(all))}
+	for _, x := range all {
+		if x.RenewedAt.Before(p.User.SessionsNotBefore) {
+			continue // revoked; its item is being deleted
+		}
+		out.Items = append(out.Items, SessionView{ID: x.PublicID(), Current: x.ID == p.Session.ID, ActiveOrgID: x.ActiveOrgID,
+			CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt})
+	}
+	return httpapi.JSON(w, http.StatusOK, out)
+}
+
+// EndSession is DELETE /v1/me/sessions/{id}.
+func (h *Handlers) EndSession(w http.ResponseWriter, r *http.Request) error {
+	p, _ := FromContext(r.Context())
+	if err := h.sessions.EndListed(r.Context(), p.User.ID, r.PathValue("id")); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+type changePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// ChangePassword is POST /v1/auth/password.
+func (h *Handlers) ChangePassword(w http.ResponseWriter, r *http.Request) error {
+	var req changePasswordRequest
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	p, _ := FromContext(r.Context())
+	if err := h.svc.ChangePassword(r.Context(), p, req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+type forgotRequest struct {
+	Username string `json:"username"`
+	Email    string `json:"email"`
+}
+
+// Forgot is POST /v1/auth/password/forgot: 202 with the same body always.
+func (h *Handlers) Forgot(w http.ResponseWriter, r *http.Request) error {
+	var req forgotRequest
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	if err := h.svc.Forgot(r.Context(), req.Username, req.Email); err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusAccepted, map[string]string{
+		"message": "If an account matches, we have emailed it a link to set a new password. The link works for one hour.",
+	})
+}
+
+type resetRequest struct {
+	Token       string `json:"token"`
+	NewPassword string `json:"new_password"`
+	CodeWord    string `json:"code_word"`
+}
+
+// Reset is POST /v1/auth/password/reset.
+func (h *Handlers) Reset(w http.ResponseWriter, r *http.Request) error {
+	var req resetRequest
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	if err := h.svc.Reset(r.Context(), ResetInput(req)); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+// RotateCodeWord is PUT /v1/orgs/{org}/code-word: the new code word, shown once.
+func (h *Handlers) RotateCodeWord(w http.ResponseWriter, r *http.Request) error {
+	p, _ := FromContext(r.Context())
+	word, err := h.svc.RotateCodeWord(r.Context(), p, r.PathValue("org"), meta(r))
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, map[string]string{"code_word": word})
+}
+
+type reauthRequest struct {
+	CurrentPassword string `json:"current_password"`
+	OTP             string `json:"otp"`
+}
+
+// StartTOTP is POST /v1/auth/mfa/totp. Changing the second factor needs the
+// current password (re-authentication).
+func (h *Handlers) StartTOTP(w http.ResponseWriter, r *http.Request) error {
+	var req reauthRequest
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	p, _ := FromContext(r.Context())
+	if err := h.svc.Reauthenticate(r.Context(), p, req.CurrentPassword); err != nil {
+		return err
+	}
+	e, err := h.svc.StartTOTP(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, e)
+}
+
+// VerifyTOTP is POST /v1/auth/mfa/totp/verify.
+func (h *Handlers) VerifyTOTP(w http.ResponseWriter, r *http.Request) error {
+	var req reauthRequest
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	p, _ := FromContext(r.Context())
+	codes, err := h.svc.VerifyTOTP(r.Context(), p, req.OTP)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, map[string][]string{"recovery_codes": codes})
+}
+
 // MeView is the body of GET /v1/me.
 type MeView struct {
 	User        account.UserView         `json:"user"`
@@ -68,10 +222,69 @@ type MeView struct {
 	ActiveOrgID string                   `json:"active_org_id"`
 }
 
+func meView(p Principal) MeView {
+	return MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID}
+}
+
 // Me is GET /v1/me.
 func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) error {
 	p, _ := FromContext(r.Context())
-	return httpapi.JSON(w, http.StatusOK, MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID})
+	return httpapi.JSON(w, http.StatusOK, meView(p))
+}
+
+// SwitchOrg is PUT /v1/me/active-org.
+func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		OrgID string `json:"org_id"`
+	}
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	p, _ := FromContext(r.Context())
+	p, err := h.svc.SwitchOrg(r.Context(), p, req.OrgID)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, meView(p))
+}
+
+type linkRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	OTP      string `json:"otp"`
+}
+
+// Link is POST /v1/me/links (F8).
+func (h *Handlers) Link(w http.ResponseWriter, r *http.Request) error {
+	var req linkRequest
+	if err := httpapi.Decode(r, &req); err != nil {
+		return err
+	}
+	p, _ := FromContext(r.Context())
+	p, err := h.svc.Link(r.Context(), p, req.Username, req.Password, req.OTP, meta(r))
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, meView(p))
+}
+
+// DeleteLinked is DELETE /v1/me/links/{username}: the linked account is deleted.
+func (h *Handlers) DeleteLinked(w http.ResponseWriter, r *http.Request) error {
+	p, _ := FromContext(r.Context())
+	if err := h.svc.DeleteLinked(r.Context(), p, r.PathValue("username"), meta(r)); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+// meta is where the request came from, for the audit log. Behind API Gateway
+// RemoteAddr is the client's source IP (set by the Lambda adapter).
+func meta(r *http.Request) RequestMeta {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return RequestMeta{RequestID: logging.RequestID(r.Context()), IP: ip}
 }
 
 // cookie is the session cookie; browsers treat http://localhost as a secure

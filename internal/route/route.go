@@ -59,7 +59,19 @@ var Table = []Route{
 	// Sign-in and self (F1-F8).
 	{"login", "POST", "/v1/auth/login", FunctionAuth, Public, ""},
 	{"logout", "POST", "/v1/auth/logout", FunctionPortal, Session, ""},
+	{"logoutAll", "POST", "/v1/auth/logout-all", FunctionPortal, Session, ""},
+	{"changePassword", "POST", "/v1/auth/password", FunctionPortal, Session, ""},
+	{"forgotPassword", "POST", "/v1/auth/password/forgot", FunctionAuth, Public, ""},
+	{"resetPassword", "POST", "/v1/auth/password/reset", FunctionAuth, Public, ""},
+	{"startTOTP", "POST", "/v1/auth/mfa/totp", FunctionPortal, Session, ""},
+	{"verifyTOTP", "POST", "/v1/auth/mfa/totp/verify", FunctionPortal, Session, ""},
 	{"getMe", "GET", "/v1/me", FunctionPortal, Session, ""},
+	{"listSessions", "GET", "/v1/me/sessions", FunctionPortal, Session, ""},
+	{"endSession", "DELETE", "/v1/me/sessions/{id}", FunctionPortal, Session, ""},
+	{"setActiveOrg", "PUT", "/v1/me/active-org", FunctionPortal, Session, ""},
+	{"linkAccount", "POST", "/v1/me/links", FunctionPortal, Session, ""},
+	{"deleteLinkedAccount", "DELETE", "/v1/me/links/{username}", FunctionPortal, Session, ""},
+	{"rotateCodeWord", "PUT", "/v1/orgs/{org}/code-word", FunctionPortal, Session, "user_admin"},
 
 	// Invites (F9).
 	{"getInvite", "GET", "/v1/invites/{token}", FunctionAuth, Public, ""},

@@ -21,7 +21,23 @@ type Session struct {
 	UserID      string
 	ActiveOrgID string
 	CreatedAt   time.Time
-	ExpiresAt   time.Time
+	ExpiresAt   time.Time // absolute expiry: CreatedAt + Lifetime
+	// LastSeenAt is the last request, to the minute (idle expiry).
+	LastSeenAt time.Time
+	// RenewedAt is when the session last proved the password: sign-in, or a
+	// password change that kept this session while ending all others. It is
+	// what the user's SessionsNotBefore is compared with.
+	RenewedAt time.Time
+}
+
+// PublicID is the id a session is shown and ended by in the session list: a
+// digest of the token hash, so neither the token nor the stored key is shown.
+func (s Session) PublicID() string { return PublicID(s.ID) }
+
+// PublicID derives the listed id from a stored session id.
+func PublicID(id string) string {
+	sum := sha256.Sum256([]byte("gatehouse-session-id:" + id))
+	return hex.EncodeToString(sum[:12])
 }
 
 // Store keeps sessions.
@@ -29,13 +45,24 @@ type Store interface {
 	PutSession(ctx context.Context, s Session) error
 	GetSession(ctx context.Context, id string) (Session, error)
 	DeleteSession(ctx context.Context, id string) error
-	// RevokeUserSessions ends every session of the user started before at.
-	RevokeUserSessions(ctx context.Context, userID string, at time.Time) error
+	// RevokeUserSessions ends every session of the user started before at,
+	// except keep (may be ""), whose RenewedAt moves to at.
+	RevokeUserSessions(ctx context.Context, userID string, at time.Time, keep string) error
 	ListUserSessions(ctx context.Context, userID string) ([]Session, error)
+	// TouchSession records activity; fault.ErrNotFound when the session is gone.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	// SetSessionActiveOrg changes the org a session acts in.
+	SetSessionActiveOrg(ctx context.Context, id, orgID string) error
 }
 
-// Lifetime is how long a session lasts from sign-in.
-const Lifetime = 12 * time.Hour
+const (
+	// Lifetime is how long a session lasts from sign-in, however active.
+	Lifetime = 12 * time.Hour
+	// IdleTimeout ends a session nobody used for this long.
+	IdleTimeout = 30 * time.Minute
+	// touchEvery bounds writes: last-seen is refreshed at most once a minute.
+	touchEvery = time.Minute
+)
 
 // Service starts, resolves and ends sessions.
 type Service struct {
@@ -51,21 +78,32 @@ func NewService(store Store, now func() time.Time) *Service {
 // ErrNoSession is returned for a missing, unknown or expired token.
 var ErrNoSession = fault.Unauthenticated("not_signed_in", "Sign in to continue.")
 
-// Start creates a session and returns its raw token, which is never stored.
-func (s *Service) Start(ctx context.Context, userID, activeOrgID string) (string, Session, error) {
+// New makes a session and its raw token without storing it: sign-in stores
+// it in the same transaction that checks the account (auth.Store).
+func (s *Service) New(userID, activeOrgID string) (string, Session, error) {
 	token, id, err := NewToken()
 	if err != nil {
 		return "", Session{}, err
 	}
 	now := s.now().UTC()
-	sess := Session{ID: id, UserID: userID, ActiveOrgID: activeOrgID, CreatedAt: now, ExpiresAt: now.Add(Lifetime)}
+	return token, Session{ID: id, UserID: userID, ActiveOrgID: activeOrgID, CreatedAt: now, ExpiresAt: now.Add(Lifetime),
+		LastSeenAt: now, RenewedAt: now}, nil
+}
+
+// Start creates and stores a session and returns its raw token, which is never stored.
+func (s *Service) Start(ctx context.Context, userID, activeOrgID string) (string, Session, error) {
+	token, sess, err := s.New(userID, activeOrgID)
+	if err != nil {
+		return "", Session{}, err
+	}
 	if err := s.store.PutSession(ctx, sess); err != nil {
 		return "", Session{}, fmt.Errorf("start session: %w", err)
 	}
 	return token, sess, nil
 }
 
-// Resolve returns the live session for a raw token.
+// Resolve returns the live session for a raw token: not past its absolute
+// expiry, not idle for IdleTimeout. It refreshes last-seen at most once a minute.
 func (s *Service) Resolve(ctx context.Context, token string) (Session, error) {
 	if token == "" {
 		return Session{}, ErrNoSession
@@ -77,9 +115,24 @@ func (s *Service) Resolve(ctx context.Context, token string) (Session, error) {
 	if err != nil {
 		return Session{}, fmt.Errorf("resolve session: %w", err)
 	}
+	now := s.now().UTC()
 	// TTL deletion is lazy, so expiry is checked here, never left to TTL.
-	if !s.now().Before(sess.ExpiresAt) {
+	if !now.Before(sess.ExpiresAt) {
 		return Session{}, ErrNoSession
+	}
+	if !now.Before(sess.LastSeenAt.Add(IdleTimeout)) {
+		_ = s.End(context.WithoutCancel(ctx), sess.ID)
+		return Session{}, ErrNoSession
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		err := s.store.TouchSession(ctx, sess.ID, now)
+		if errors.Is(err, fault.ErrNotFound) {
+			return Session{}, ErrNoSession
+		}
+		if err != nil {
+			return Session{}, fmt.Errorf("touch session: %w", err)
+		}
+		sess.LastSeenAt = now
 	}
 	return sess, nil
 }
@@ -92,11 +145,48 @@ func (s *Service) End(ctx context.Context, id string) error {
 	return nil
 }
 
-// EndAll ends every session of a user (sign out everywhere, password change,
-// lock, delete). A session started after this call is not affected.
+// EndAll ends every session of a user (sign out everywhere, lock, delete,
+// reset). A session started after this call is not affected.
 func (s *Service) EndAll(ctx context.Context, userID string) error {
-	if err := s.store.RevokeUserSessions(ctx, userID, s.now().UTC()); err != nil {
+	if err := s.store.RevokeUserSessions(ctx, userID, s.now().UTC(), ""); err != nil {
 		return fmt.Errorf("end sessions of %s: %w", userID, err)
+	}
+	return nil
+}
+
+// EndOthers ends every session of the user but keep (password change).
+func (s *Service) EndOthers(ctx context.Context, userID, keep string) error {
+	if err := s.store.RevokeUserSessions(ctx, userID, s.now().UTC(), keep); err != nil {
+		return fmt.Errorf("end other sessions of %s: %w", userID, err)
+	}
+	return nil
+}
+
+// ErrUnknownSession is the answer for a listed id that is not one of the caller's sessions.
+var ErrUnknownSession = fault.NotFound("session_not_found", "No such session of yours.")
+
+// EndListed ends one of the user's own sessions by its listed (public) id.
+func (s *Service) EndListed(ctx context.Context, userID, publicID string) error {
+	all, err := s.List(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, x := range all {
+		if x.PublicID() == publicID {
+			return s.End(ctx, x.ID)
+		}
+	}
+	return ErrUnknownSession
+}
+
+// SetActiveOrg records the org the session now acts in.
+func (s *Service) SetActiveOrg(ctx context.Context, id, orgID string) error {
+	err := s.store.SetSessionActiveOrg(ctx, id, orgID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return ErrNoSession
+	}
+	if err != nil {
+		return fmt.Errorf("set active org: %w", err)
 	}
 	return nil
 }
@@ -110,7 +200,7 @@ func (s *Service) List(ctx context.Context, userID string) ([]Session, error) {
 	live := all[:0]
 	now := s.now()
 	for _, x := range all {
-		if now.Before(x.ExpiresAt) {
+		if now.Before(x.ExpiresAt) && now.Before(x.LastSeenAt.Add(IdleTimeout)) {
 			live = append(live, x)
 		}
 	}

@@ -25,15 +25,37 @@ type sessionRecord struct {
 	ActiveOrgID            string `dynamodbav:",omitempty"`
 	CreatedAt              string
 	ExpiresAt              string
+	LastSeenAt             string `dynamodbav:",omitempty"`
+	RenewedAt              string `dynamodbav:",omitempty"`
 	TTL                    int64
+}
+
+func toSessionRecord(x session.Session) sessionRecord {
+	return sessionRecord{
+		PK: sessionPK(x.ID), SK: skSession, GSI1PK: userSessionsGSI1(x.UserID), GSI1SK: formatTime(x.CreatedAt), Type: "Session",
+		UserID: x.UserID, ActiveOrgID: x.ActiveOrgID, CreatedAt: formatTime(x.CreatedAt), ExpiresAt: formatTime(x.ExpiresAt),
+		LastSeenAt: formatTimeOrEmpty(x.LastSeenAt), RenewedAt: formatTimeOrEmpty(x.RenewedAt), TTL: ttl(x.ExpiresAt),
+	}
+}
+
+// session reads a record; sessions stored before idle expiry existed count
+// as last seen and renewed when they were created.
+func (r sessionRecord) session() session.Session {
+	created := parseTime(r.CreatedAt)
+	x := session.Session{ID: r.PK[len("SESSION#"):], UserID: r.UserID, ActiveOrgID: r.ActiveOrgID, CreatedAt: created,
+		ExpiresAt: parseTime(r.ExpiresAt), LastSeenAt: parseTimeOrZero(r.LastSeenAt), RenewedAt: parseTimeOrZero(r.RenewedAt)}
+	if x.LastSeenAt.IsZero() {
+		x.LastSeenAt = created
+	}
+	if x.RenewedAt.IsZero() {
+		x.RenewedAt = created
+	}
+	return x
 }
 
 // PutSession stores a session under the hash of its token.
 func (s *Store) PutSession(ctx context.Context, x session.Session) error {
-	return s.putNew(ctx, "put session", sessionRecord{
-		PK: sessionPK(x.ID), SK: skSession, GSI1PK: userSessionsGSI1(x.UserID), GSI1SK: formatTime(x.CreatedAt), Type: "Session",
-		UserID: x.UserID, ActiveOrgID: x.ActiveOrgID, CreatedAt: formatTime(x.CreatedAt), ExpiresAt: formatTime(x.ExpiresAt), TTL: ttl(x.ExpiresAt),
-	})
+	return s.putNew(ctx, "put session", toSessionRecord(x))
 }
 
 // GetSession reads a session by token hash.
@@ -42,7 +64,31 @@ func (s *Store) GetSession(ctx context.Context, id string) (session.Session, err
 	if err := s.getItem(ctx, "get session", sessionPK(id), skSession, &r); err != nil {
 		return session.Session{}, err
 	}
-	return session.Session{ID: id, UserID: r.UserID, ActiveOrgID: r.ActiveOrgID, CreatedAt: parseTime(r.CreatedAt), ExpiresAt: parseTime(r.ExpiresAt)}, nil
+	return r.session(), nil
+}
+
+// TouchSession records the session's last activity.
+func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
+	return s.updateSession(ctx, "touch session", id, "SET LastSeenAt = :v", str(formatTime(at)))
+}
+
+// SetSessionActiveOrg changes the org the session acts in.
+func (s *Store) SetSessionActiveOrg(ctx context.Context, id, orgID string) error {
+	return s.updateSession(ctx, "set active org", id, "SET ActiveOrgID = :v", str(orgID))
+}
+
+func (s *Store) updateSession(ctx context.Context, op, id, expr string, v types.AttributeValue) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(sessionPK(id), skSession),
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": v},
+	})
+	err = s.wrap(op, err)
+	if errors.Is(err, fault.ErrConflict) {
+		return fault.ErrNotFound
+	}
+	return err
 }
 
 // DeleteSession removes a session.
@@ -54,25 +100,43 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 // RevokeUserSessions ends every session of the user started before at. The
 // stamp on the user item is what the guard checks on every request, so the
 // revocation holds at once; the session items are then deleted (best effort,
-// from the eventually consistent GSI1; TTL removes any left over).
-func (s *Store) RevokeUserSessions(ctx context.Context, userID string, at time.Time) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+// from the eventually consistent GSI1; TTL removes any left over). keep, when
+// set, is renewed at the same instant in the same transaction so it survives.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID string, at time.Time, keep string) error {
+	stamp := types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(userPK(userID), skUser),
 		UpdateExpression:          aws.String("SET SessionsNotBefore = :at"),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":at": str(formatTime(at))},
-	})
-	if err := s.wrap("revoke sessions", err); err != nil {
+	}}
+	items := []types.TransactWriteItem{stamp}
+	if keep != "" {
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: key(sessionPK(keep), skSession),
+			UpdateExpression:          aws.String("SET RenewedAt = :at"),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND UserID = :user"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":at": str(formatTime(at)), ":user": str(userID)},
+		}})
+	}
+	if err := s.transact(ctx, "revoke sessions", items); err != nil {
 		if errors.Is(err, fault.ErrConflict) {
 			return fault.ErrNotFound
 		}
 		return err
 	}
+	return s.deleteSessionItems(ctx, userID, keep)
+}
+
+// deleteSessionItems removes the user's session items but keep.
+func (s *Store) deleteSessionItems(ctx context.Context, userID, keep string) error {
 	ids, err := s.userSessionIDs(ctx, userID)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
+		if id == keep {
+			continue
+		}
 		if err := s.DeleteSession(ctx, id); err != nil {
 			return err
 		}
@@ -97,7 +161,7 @@ func (s *Store) ListUserSessions(ctx context.Context, userID string) ([]session.
 		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
 			return nil, fmt.Errorf("list sessions: %w", err)
 		}
-		out = append(out, session.Session{ID: r.PK[len("SESSION#"):], UserID: r.UserID, ActiveOrgID: r.ActiveOrgID, CreatedAt: parseTime(r.CreatedAt), ExpiresAt: parseTime(r.ExpiresAt)})
+		out = append(out, r.session())
 	}
 	return out, nil
 }

@@ -115,7 +115,7 @@ func TestRevokeUserSessions(t *testing.T) {
 		t.Fatalf("list: %v %v", ss, err)
 	}
 	at := now.Add(time.Millisecond)
-	if err := s.RevokeUserSessions(ctx, u.ID, at); err != nil {
+	if err := s.RevokeUserSessions(ctx, u.ID, at, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, _, err := s.UserWithMemberships(ctx, u.ID)
@@ -125,7 +125,7 @@ func TestRevokeUserSessions(t *testing.T) {
 	if ss, _ := s.ListUserSessions(ctx, u.ID); len(ss) != 0 {
 		t.Fatalf("sessions left: %v", ss)
 	}
-	if err := s.RevokeUserSessions(ctx, "nobody", at); !errors.Is(err, fault.ErrNotFound) {
+	if err := s.RevokeUserSessions(ctx, "nobody", at, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("unknown user: %v", err)
 	}
 	o := org.Org{ID: ident.New(), Name: "S", TIN: "100000009", CreatedAt: now}

@@ -30,20 +30,37 @@ type userRecord struct {
 	Deleted                bool   `dynamodbav:",omitempty"`
 	SessionsNotBefore      string `dynamodbav:",omitempty"`
 	CreatedAt              string
+
+	// Sign-in state (identity): see signin.go for the conditional updates
+	// that change these.
+	FailedLogins       int      `dynamodbav:",omitempty"`
+	FailureWindowStart string   `dynamodbav:",omitempty"`
+	LockedByAdmin      bool     `dynamodbav:",omitempty"`
+	TOTPSecret         string   `dynamodbav:",omitempty"`
+	TOTPPendingSecret  string   `dynamodbav:",omitempty"`
+	TOTPLastStep       int64    `dynamodbav:",omitempty"`
+	RecoveryCodes      []string `dynamodbav:",omitempty,stringset"`
+	LinkedTo           string   `dynamodbav:",omitempty"`
 }
 
 func toUserRecord(u account.User) userRecord {
 	return userRecord{PK: userPK(u.ID), SK: skUser, GSI1PK: emailGSI1(account.NormalizeEmail(u.Email)), GSI1SK: userPK(u.ID), Type: "User",
 		ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, PasswordHash: u.PasswordHash,
 		PasswordChangeRequired: u.PasswordChangeRequired, MFAEnabled: u.MFAEnabled, Locked: u.Locked, LockoutTime: formatTimePtr(u.LockoutTime),
-		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt)}
+		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt),
+		FailedLogins: u.FailedLogins, FailureWindowStart: formatTimePtr(u.FailureWindowStart), LockedByAdmin: u.LockedByAdmin,
+		TOTPSecret: u.TOTPSecret, TOTPPendingSecret: u.TOTPPendingSecret, TOTPLastStep: u.TOTPLastStep,
+		RecoveryCodes: u.RecoveryCodeHashes, LinkedTo: u.LinkedTo}
 }
 
 func (r userRecord) user() account.User {
 	return account.User{ID: r.ID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
 		PasswordHash: r.PasswordHash, PasswordChangeRequired: r.PasswordChangeRequired, MFAEnabled: r.MFAEnabled,
 		Locked: r.Locked, LockoutTime: parseTimePtr(r.LockoutTime), Deleted: r.Deleted, SessionsNotBefore: parseTimeOrZero(r.SessionsNotBefore),
-		CreatedAt: parseTime(r.CreatedAt)}
+		CreatedAt:    parseTime(r.CreatedAt),
+		FailedLogins: r.FailedLogins, FailureWindowStart: parseTimePtr(r.FailureWindowStart), LockedByAdmin: r.LockedByAdmin,
+		TOTPSecret: r.TOTPSecret, TOTPPendingSecret: r.TOTPPendingSecret, TOTPLastStep: r.TOTPLastStep,
+		RecoveryCodeHashes: r.RecoveryCodes, LinkedTo: r.LinkedTo}
 }
 
 type membershipRecord struct {

@@ -9,7 +9,12 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack"
 	"github.com/gatehouse-dev/gatehouse/internal/app"
@@ -23,6 +28,16 @@ type Harness struct {
 	T     *testing.T
 	Stack *stack.Stack
 	App   *app.App
+
+	mu  sync.Mutex
+	mfa map[string]*mfaLogin // by username: logins the harness enrolled in TOTP
+}
+
+// mfaLogin is what the harness keeps to sign a TOTP-enrolled login in again.
+type mfaLogin struct {
+	secret   string
+	lastStep int64    // codes are single-use: the harness never reuses a step
+	recovery []string // spent when both usable steps are used
 }
 
 // New starts a harness; cfg, when given, adjusts the configuration first.
@@ -38,7 +53,7 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	return &Harness{T: t, Stack: st, App: a}
+	return &Harness{T: t, Stack: st, App: a, mfa: map[string]*mfaLogin{}}
 }
 
 // Reply is an HTTP answer with its JSON body decoded.
@@ -148,15 +163,90 @@ func (h *Harness) SignUp(inviteToken, username, password string) string {
 	return h.Login(username, password)
 }
 
-// Login signs in and returns the bearer token.
+// Login signs in and returns the bearer token. A login the harness enrolled
+// in TOTP gets its code; a login that must enrol a second factor before it
+// may act (site administrators, F20) is enrolled first, so tests of other
+// features get a token that can act.
 func (h *Harness) Login(username, password string) string {
 	h.T.Helper()
-	r := h.Do("POST", "/v1/auth/login", map[string]string{"username": username, "password": password})
+	body := map[string]string{"username": username, "password": password}
+	if otp := h.OTP(username); otp != "" {
+		body["otp"] = otp
+	}
+	r := h.Do("POST", "/v1/auth/login", body)
 	tok, _ := r.Body["token"].(string)
 	if r.Status != 200 || tok == "" {
 		h.T.Fatalf("login as %s: %d %s", username, r.Status, r.Raw)
 	}
+	if r.Body["mfa_required"] == true {
+		h.EnrolTOTP(username, tok)
+	}
 	return tok
+}
+
+// EnrolTOTP enrols the signed-in login in TOTP and keeps its secret and
+// recovery codes for later sign-ins; it returns the recovery codes.
+func (h *Harness) EnrolTOTP(username, token string) []string {
+	h.T.Helper()
+	start := h.Do("POST", "/v1/auth/mfa/totp", nil, "Authorization", "Bearer "+token)
+	secret, _ := start.Body["secret"].(string)
+	if start.Status != 200 || secret == "" {
+		h.T.Fatalf("start TOTP for %s: %d %s", username, start.Status, start.Raw)
+	}
+	step := time.Now().Unix() / 30
+	code, err := totp.GenerateCodeCustom(secret, time.Unix(step*30, 0), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	v := h.Do("POST", "/v1/auth/mfa/totp/verify", map[string]string{"otp": code}, "Authorization", "Bearer "+token)
+	raw, _ := v.Body["recovery_codes"].([]any)
+	if v.Status != 200 || len(raw) != 10 {
+		h.T.Fatalf("verify TOTP for %s: %d %s", username, v.Status, v.Raw)
+	}
+	codes := make([]string, 0, len(raw))
+	for _, c := range raw {
+		codes = append(codes, c.(string))
+	}
+	h.mu.Lock()
+	h.mfa[strings.ToLower(username)] = &mfaLogin{secret: secret, lastStep: step, recovery: append([]string(nil), codes...)}
+	h.mu.Unlock()
+	return codes
+}
+
+// TOTPSecret is the secret of a login the harness enrolled ("" if none).
+func (h *Harness) TOTPSecret(username string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m := h.mfa[strings.ToLower(username)]; m != nil {
+		return m.secret
+	}
+	return ""
+}
+
+// OTP returns an unused second factor for a login the harness enrolled: the
+// code of the current or next time step, else a recovery code ("" if the
+// login is not enrolled).
+func (h *Harness) OTP(username string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m := h.mfa[strings.ToLower(username)]
+	if m == nil {
+		return ""
+	}
+	now := time.Now().Unix() / 30
+	for step := now; step <= now+1; step++ {
+		if step > m.lastStep {
+			m.lastStep = step
+			code, _ := totp.GenerateCodeCustom(m.secret, time.Unix(step*30, 0), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+			return code
+		}
+	}
+	if len(m.recovery) == 0 {
+		h.T.Fatalf("harness: no unused second factor left for %s", username)
+	}
+	code := m.recovery[0]
+	m.recovery = m.recovery[1:]
+	return code
 }
 
 // NewAdminOrg creates an org whose first site administrator has signed in;

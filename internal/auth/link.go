@@ -1,0 +1,146 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+)
+
+// One login, many orgs (F7) and linking accounts (F8).
+
+// LinkStore joins accounts.
+type LinkStore interface {
+	// LinkAccounts adds memberships to the login into, marks from as linked
+	// to into and writes the audit entries, in one transaction; it fails
+	// with fault.ErrConflict when from was linked, deleted or changed meanwhile.
+	LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, audit []AuditEntry) error
+	// DeleteLinkedUser logically deletes from if it is linked to into, and
+	// ends its sessions.
+	DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, audit []AuditEntry) error
+}
+
+// ErrNotMember refuses switching to an org the login is not an active member of.
+var ErrNotMember = fault.Forbidden("not_a_member", "You are not an active member of this organization.")
+
+// SwitchOrg makes orgID the org the session acts in.
+func (s *Service) SwitchOrg(ctx context.Context, p Principal, orgID string) (Principal, error) {
+	if _, ok := p.Membership(orgID); !ok {
+		return Principal{}, ErrNotMember
+	}
+	if err := s.sessions.SetActiveOrg(ctx, p.Session.ID, orgID); err != nil {
+		return Principal{}, err
+	}
+	p.Session.ActiveOrgID = orgID
+	return p, nil
+}
+
+// ErrLinkCredentials is a wrong username or password for the account to
+// link; it is 403 rather than 401 because the caller stays signed in.
+var ErrLinkCredentials = fault.Forbidden("invalid_credentials", "The username or password of the other account is not correct.")
+
+// ErrLinkSelf refuses linking a login to itself.
+var ErrLinkSelf = fault.Invalid("link_self", "That is the login you are signed in with.")
+
+// Link proves the username and password (and second factor, when it has
+// one) of another account, and joins that account's memberships to the
+// signed-in login (F8). The check counts toward the other account's lockout.
+// Orgs the login is already in are skipped. Both usernames are audited in
+// every org joined.
+func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp string, meta RequestMeta) (Principal, error) {
+	other, oms, err := s.checkPassword(ctx, username, pw)
+	if errors.Is(err, ErrInvalidCredentials) {
+		return Principal{}, ErrLinkCredentials
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if other.ID == p.User.ID {
+		return Principal{}, ErrLinkSelf
+	}
+	if other.LinkedTo != "" {
+		return Principal{}, fault.Conflict("already_linked", "That account has already been linked to a login.")
+	}
+	if other.MFAEnabled {
+		if otp == "" {
+			return Principal{}, ErrMFARequired
+		}
+		if _, _, ok := s.checkSecondFactor(other, otp); !ok {
+			s.recordFailure(ctx, other.ID)
+			return Principal{}, ErrInvalidOTP
+		}
+	}
+	now := s.now().UTC()
+	var add []account.Membership
+	var audit []AuditEntry
+	for _, m := range oms {
+		if !m.Active {
+			continue
+		}
+		// A membership of mine, even an inactive one, stays as its org left it.
+		if hasOrg(p.Memberships, m.OrgID) {
+			continue
+		}
+		m.UserID, m.CreatedAt = p.User.ID, now
+		add = append(add, m)
+		audit = append(audit, s.auditEntry(ctx, p, m.OrgID, "user.account_linked", other.Username, meta))
+	}
+	err = s.store.LinkAccounts(ctx, p.User, other, add, audit)
+	if errors.Is(err, fault.ErrConflict) {
+		return Principal{}, fault.Conflict("already_linked", "That account changed meanwhile; try again.")
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("link %s into %s: %w", other.ID, p.User.ID, err)
+	}
+	p.Memberships = append(p.Memberships, add...)
+	return p, nil
+}
+
+func hasOrg(ms []account.Membership, orgID string) bool {
+	for _, m := range ms {
+		if m.OrgID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotLinked is the answer for a username that is not an account linked to the caller.
+var ErrNotLinked = fault.NotFound("link_not_found", "No account with that username is linked to your login.")
+
+// DeleteLinked logically deletes an account that was linked to the signed-in
+// login (F8: the unused username goes away) and ends its sessions; the
+// deletion is audited in every org the caller is an active member of.
+func (s *Service) DeleteLinked(ctx context.Context, p Principal, username string, meta RequestMeta) error {
+	id, err := s.store.UserIDByUsername(ctx, username)
+	if errors.Is(err, fault.ErrNotFound) {
+		return ErrNotLinked
+	}
+	if err != nil {
+		return fmt.Errorf("delete linked account: %w", err)
+	}
+	other, _, err := s.store.UserWithMemberships(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && (other.LinkedTo != p.User.ID || other.Deleted)) {
+		return ErrNotLinked
+	}
+	if err != nil {
+		return fmt.Errorf("delete linked account: %w", err)
+	}
+	var audit []AuditEntry
+	for _, m := range p.Memberships {
+		if m.Active {
+			audit = append(audit, s.auditEntry(ctx, p, m.OrgID, "user.linked_account_deleted", other.Username, meta))
+		}
+	}
+	err = s.store.DeleteLinkedUser(ctx, p.User.ID, other.ID, s.now().UTC(), audit)
+	if errors.Is(err, fault.ErrConflict) {
+		return ErrNotLinked
+	}
+	if err != nil {
+		return fmt.Errorf("delete linked account %s: %w", other.ID, err)
+	}
+	return nil
+}
