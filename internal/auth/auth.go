@@ -33,7 +33,8 @@ type Store interface {
 	// RecordLoginFailure counts a failed attempt atomically; the attempt that
 	// reaches account.MaxFailedLogins in account.FailureWindow locks the
 	// account and ends its sessions. It reports whether this call locked.
-	RecordLoginFailure(ctx context.Context, userID string, now time.Time) (bool, error)
+	// seenWindow is the window start as read, a hint for the first try.
+	RecordLoginFailure(ctx context.Context, userID string, now time.Time, seenWindow *time.Time) (bool, error)
 	// CompleteLogin stores the session if the account is still signable
 	// (fault.ErrConflict otherwise), clearing the failure counter.
 	CompleteLogin(ctx context.Context, c Completion) error
@@ -146,7 +147,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (Result, error) {
 		}
 		step, codeHash, ok := s.checkSecondFactor(u, c.OTP)
 		if !ok {
-			s.recordFailure(ctx, u.ID)
+			s.recordFailure(ctx, u)
 			return Result{}, ErrInvalidOTP
 		}
 		done.TOTPStep, done.RecoveryCodeHash = step, codeHash
@@ -199,7 +200,7 @@ func (s *Service) checkPassword(ctx context.Context, username, pw string) (accou
 	locked := u.LockActive(s.now())
 	if !ok {
 		if !locked {
-			s.recordFailure(ctx, u.ID)
+			s.recordFailure(ctx, u)
 		}
 		return account.User{}, nil, ErrInvalidCredentials
 	}
@@ -212,10 +213,10 @@ func (s *Service) checkPassword(ctx context.Context, username, pw string) (accou
 // recordFailure counts a failed attempt. Its errors are logged, not returned:
 // the caller's answer is the refusal either way, and a table hiccup must not
 // turn a wrong password into a 503 that tells it apart from an unknown user.
-func (s *Service) recordFailure(ctx context.Context, userID string) {
+func (s *Service) recordFailure(ctx context.Context, u account.User) {
 	ctx = context.WithoutCancel(ctx)
-	if _, err := s.store.RecordLoginFailure(ctx, userID, s.now().UTC()); err != nil {
-		s.Log.ErrorContext(ctx, "count failed sign-in", "user_id", userID, "error", err.Error())
+	if _, err := s.store.RecordLoginFailure(ctx, u.ID, s.now().UTC(), u.FailureWindowStart); err != nil {
+		s.Log.ErrorContext(ctx, "count failed sign-in", "user_id", u.ID, "error", err.Error())
 	}
 }
 

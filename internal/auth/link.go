@@ -69,7 +69,7 @@ func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp strin
 			return Principal{}, ErrMFARequired
 		}
 		if _, _, ok := s.checkSecondFactor(other, otp); !ok {
-			s.recordFailure(ctx, other.ID)
+			s.recordFailure(ctx, other)
 			return Principal{}, ErrInvalidOTP
 		}
 	}

@@ -47,7 +47,7 @@ func newFixture(t *testing.T) fixture {
 
 const goodPassword = "plenty of unrelated words"
 
-func (f fixture) newUser(t *testing.T, username string) account.User {
+func (f fixture) newUser(t testing.TB, username string) account.User {
 	t.Helper()
 	hash, err := password.Hash(goodPassword, password.OWASP)
 	if err != nil {

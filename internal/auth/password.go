@@ -77,7 +77,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		return fmt.Errorf("change password of %s: %w", p.User.ID, err)
 	}
 	if !ok {
-		s.recordFailure(ctx, p.User.ID)
+		s.recordFailure(ctx, p.User)
 		return ErrCurrentPassword
 	}
 	if current == next {
@@ -171,7 +171,7 @@ func (s *Service) Reauthenticate(ctx context.Context, p Principal, current strin
 		return fmt.Errorf("reauthenticate %s: %w", p.User.ID, err)
 	}
 	if !ok {
-		s.recordFailure(ctx, p.User.ID)
+		s.recordFailure(ctx, p.User)
 		return ErrCurrentPassword
 	}
 	return nil

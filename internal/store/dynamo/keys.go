@@ -15,9 +15,19 @@ package dynamo
 // | session                       | SESSION#<sha256>     | SESSION             | USER#<user>#SESSIONS / <created>       | 1 Get |
 // | invite                        | ORG#<org>            | INVITE#<invite>     | ORG#<org>#INVITES / <created>#<invite> | in txn |
 // | emailed link (invite, reset…) | LINK#<sha256>        | LINK                |                                        | 1 Get |
+// | failed sign-in count, lock    | USER#<user>          | USER                |                                        | 1 conditional Update (+1 Update to lock) |
+// | logins by email (forgot)      |                      |                     | Query GSI1 EMAIL#<email>               | 1 Query |
+// | user's sessions (list, end)   |                      |                     | Query GSI1 USER#<user>#SESSIONS        | 1 Query |
+// | reset link code-word failures | LINK#<sha256>        | LINK                |                                        | 1 Update ADD |
+// | audit entry (identity events) | ORG#<org>            | AUDIT#<time>#<id>   |                                        | in txn |
 //
-// Sign-in: Get USERNAME, Query USER partition, Put SESSION = 3 calls.
-// A signed-in request: Get SESSION, Query USER partition = 2 calls (/me needs nothing more).
+// Sign-in: Get USERNAME, Query USER partition, TransactWrite (Put SESSION +
+// conditional Update USER: not locked, not deleted, same password, TOTP step
+// unused) = 3 calls; a wrong password: Get, Query, conditional Update = 3
+// (+1 Update and the session deletes on the attempt that locks).
+// A signed-in request: Get SESSION, Query USER partition = 2 calls, +1 Update
+// of last-seen at most once a minute, +1 Get ORG on org routes for a login
+// without MFA (RequireMFA).
 
 const (
 	attrPK     = "PK"

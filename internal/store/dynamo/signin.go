@@ -46,50 +46,66 @@ func lockValues(now time.Time) map[string]types.AttributeValue {
 
 // RecordLoginFailure counts one failed attempt with a conditional UpdateItem:
 // inside an open window the counter goes up by one; when the window is over
-// (or never started) a new one starts at 1. The attempt that reaches
-// MaxFailedLogins locks the account (LockUser's condition makes that happen
-// once), which also ends its sessions. It reports whether this call locked.
-func (s *Store) RecordLoginFailure(ctx context.Context, userID string, now time.Time) (bool, error) {
-	cutoff := str(formatTime(now.Add(-account.FailureWindow)))
+// (or never started) a new one starts at 1. seenWindow, the window start the
+// caller read, only picks which update to try first (one call in the common
+// case); the conditions decide. The attempt that reaches MaxFailedLogins
+// locks the account (LockUser's condition makes that happen once), which also
+// ends its sessions. It reports whether this call locked.
+func (s *Store) RecordLoginFailure(ctx context.Context, userID string, now time.Time, seenWindow *time.Time) (bool, error) {
+	cutoff := now.Add(-account.FailureWindow)
+	increment := seenWindow != nil && seenWindow.After(cutoff)
 	var count int64
 	for attempt := 0; ; attempt++ {
-		res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: &s.table, Key: key(userPK(userID), skUser),
-			UpdateExpression:          aws.String("SET FailedLogins = FailedLogins + :one"),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND FailureWindowStart > :cutoff"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":cutoff": cutoff},
-			ReturnValues:              types.ReturnValueUpdatedNew,
-		})
+		var err error
+		if increment {
+			count, err = s.countInWindow(ctx, userID, cutoff)
+		} else {
+			count, err = s.startFailureWindow(ctx, userID, cutoff, now)
+		}
 		if err == nil {
-			count = attrInt(res.Attributes["FailedLogins"])
 			break
 		}
-		if err := s.wrap("count failed login", err); !errors.Is(err, fault.ErrConflict) {
+		if !errors.Is(err, fault.ErrConflict) {
 			return false, err
 		}
-		_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: &s.table, Key: key(userPK(userID), skUser),
-			UpdateExpression:          aws.String("SET FailedLogins = :one, FailureWindowStart = :now"),
-			ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(FailureWindowStart) OR FailureWindowStart <= :cutoff)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":cutoff": cutoff, ":now": str(formatTime(now))},
-		})
-		if err == nil {
-			count = 1
-			break
+		// Another request opened the window, or it just closed: try the
+		// other update, a bounded number of times (the user may be gone).
+		if attempt == 3 {
+			return false, fault.ErrNotFound
 		}
-		// Another request opened the window first (or the user is gone):
-		// count inside that window, a bounded number of times.
-		if err := s.wrap("start failed-login window", err); !errors.Is(err, fault.ErrConflict) || attempt == 2 {
-			if errors.Is(err, fault.ErrConflict) {
-				return false, fault.ErrNotFound
-			}
-			return false, err
-		}
+		increment = !increment
 	}
 	if count < account.MaxFailedLogins {
 		return false, nil
 	}
 	return s.LockUser(ctx, userID, now, false)
+}
+
+func (s *Store) countInWindow(ctx context.Context, userID string, cutoff time.Time) (int64, error) {
+	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(userPK(userID), skUser),
+		UpdateExpression:          aws.String("SET FailedLogins = FailedLogins + :one"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND FailureWindowStart > :cutoff"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":cutoff": str(formatTime(cutoff))},
+		ReturnValues:              types.ReturnValueUpdatedNew,
+	})
+	if err != nil {
+		return 0, s.wrap("count failed login", err)
+	}
+	return attrInt(res.Attributes["FailedLogins"]), nil
+}
+
+func (s *Store) startFailureWindow(ctx context.Context, userID string, cutoff, now time.Time) (int64, error) {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(userPK(userID), skUser),
+		UpdateExpression:          aws.String("SET FailedLogins = :one, FailureWindowStart = :now"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(FailureWindowStart) OR FailureWindowStart <= :cutoff)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":cutoff": str(formatTime(cutoff)), ":now": str(formatTime(now))},
+	})
+	if err != nil {
+		return 0, s.wrap("start failed-login window", err)
+	}
+	return 1, nil
 }
 
 func attrInt(v types.AttributeValue) int64 {
