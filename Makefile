@@ -6,7 +6,7 @@ GO ?= go
 FUNCTIONS := auth portal ops
 export GOFLAGS ?= -mod=readonly
 
-.PHONY: help deps run test test-unit lint build invoke clean bench
+.PHONY: help deps run test lint build invoke clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -30,9 +30,6 @@ run: deps ## start the whole system locally (API :8080, invoke :3001, mailbox :8
 test: deps ## every test: unit, integration against the emulators, end-to-end
 	$(GO) run ./infra/local exec -- $(GO) test -count=1 ./...
 
-test-unit: ## tests that need no emulator
-	$(GO) test -count=1 -short ./...
-
 lint: ## gofmt, go vet, staticcheck, go mod tidy diff
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
@@ -44,6 +41,10 @@ build: ## build every function as bootstrap for provided.al2023 arm64
 	    -o dist/$$f/bootstrap ./functions/$$f || exit 1; \
 	  ls -l dist/$$f/bootstrap | awk -v f=$$f '{printf "%-8s %6.1f MiB\n", f, $$5/1048576}'; \
 	done
+
+invoke: ## invoke a function of the running local stack: make invoke FN=ops EVENT=events/ops/list-organizations.json
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<file under events/>"; exit 2; }
+	@curl -sS -D /dev/stderr http://127.0.0.1:$${GATEHOUSE_INVOKE_PORT:-3001}/2015-03-31/functions/$(FN)/invocations --data-binary @$(EVENT); echo
 
 bench: deps ## benchmarks against the local emulators
 	$(GO) run ./infra/local exec -- $(GO) test -run '^$$' -bench . -benchmem ./...
