@@ -78,6 +78,10 @@ deploy: deps build ## deploy the stack to the account of your credentials (see i
 test-cdk: ## CDK assertions: table, routes, IAM, state machine, cdk-nag
 	cd infra/cdk && $(CDK_ENV) $(GO) test -count=1 ./...
 
-cfn-lint: synth ## lint the synthesized template (W3005: CDK's redundant DependsOn)
+# Besides the template `make synth` writes, the tests write the "current" and
+# "complete" shapes (every function with a spec) to cdk.out/shapes, so the
+# review state machine's ASL and the events wiring are linted too.
+cfn-lint: synth ## lint the synthesized templates (W3005: CDK's redundant DependsOn)
 	@command -v cfn-lint >/dev/null || pip install --quiet cfn-lint==$(CFN_LINT_VERSION)
-	cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
+	cd infra/cdk && GATEHOUSE_CDK_TEMPLATES=$(CURDIR)/cdk.out/shapes $(CDK_ENV) $(GO) test -count=1 -run TestCdkNagHasNoErrors .
+	cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json cdk.out/shapes/*.template.json

@@ -130,6 +130,13 @@ func synth(functions []string) (s *synthesized) {
 		s.err = err
 		return s
 	}
+	// make cfn-lint lints every shape, not only the one `make synth` writes.
+	if dir := os.Getenv("GATEHOUSE_CDK_TEMPLATES"); dir != "" {
+		if err := writeTemplate(dir, shapeName(functions), raw); err != nil {
+			s.err = err
+			return s
+		}
+	}
 	var doc struct{ Resources map[string]resource }
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		s.err = err
@@ -142,6 +149,22 @@ func synth(functions []string) (s *synthesized) {
 		s.nagErrors = append(s.nagErrors, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
 	}
 	return s
+}
+
+func shapeName(functions []string) string {
+	for name, list := range shapes {
+		if strings.Join(list(), ",") == strings.Join(functions, ",") {
+			return name
+		}
+	}
+	return "unnamed"
+}
+
+func writeTemplate(dir, shape string, raw []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, shape+".template.json"), raw, 0o644)
 }
 
 func logicalID(stack awscdk.Stack, c constructs.IConstruct) string {

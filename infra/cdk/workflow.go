@@ -65,8 +65,8 @@ func NewWorkflow(scope constructs.Construct, id string, ref *reviewRef, asl stri
 			"ReviewFunctionArn": review.FunctionArn(),
 		},
 		Logs: &awsstepfunctions.LogOptions{
-			Destination:          logs,
-			Level:                awsstepfunctions.LogLevel_ALL,
+			Destination: logs,
+			Level:       awsstepfunctions.LogLevel_ALL,
 			// Inputs carry personal data and task tokens: log the transitions only.
 			IncludeExecutionData: jsii.Bool(false),
 		},
