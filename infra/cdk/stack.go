@@ -39,6 +39,15 @@ func NewGatehouseStack(scope constructs.Construct, props *GatehouseStackProps) (
 	awscdk.Tags_Of(stack).Add(jsii.String("app"), jsii.String("gatehouse"), tags)
 	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(s.Stage), tags)
 
+	// Placeholders synthesize but do not make a working deployment: say so
+	// in `cdk deploy` and `cdk synth` output.
+	for _, key := range []string{"mailFrom", "publicBaseUrl"} {
+		if stack.Node().TryGetContext(jsii.String(key)) == nil {
+			awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("gatehouse:default-"+key),
+				jsii.String("context "+key+" is not set: using the placeholder "+contextDefaults[key]+" (see infra/cdk/README.md)"))
+		}
+	}
+
 	deploy := map[string]bool{}
 	for _, name := range props.Functions {
 		deploy[name] = true
