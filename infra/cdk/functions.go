@@ -52,6 +52,8 @@ var specs = map[string]spec{
 	// Operator commands, invoked with IAM only, possibly asynchronously.
 	FunctionOps: {Memory: 256, Timeout: time.Minute, Data: true, SendMail: true, AnswerReview: true, Async: true},
 	// State machine tasks: store the task token, email reviewers, provision.
+	// Step Functions retries and catches synchronous task failures; the DLQ
+	// keeps the failures of tasks the ASL invokes with InvocationType Event.
 	FunctionReview: {Memory: 256, Timeout: 30 * time.Second, Data: true, SendMail: true, Async: true},
 	// Inbound EventBridge events (asynchronous) and the outbox stream.
 	FunctionEvents: {Memory: 256, Timeout: time.Minute, Data: true, PublishEvents: true, ReadStream: true, Async: true},
