@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/mail/ses"
+	"github.com/gatehouse-dev/gatehouse/internal/openapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ops"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
@@ -70,7 +71,7 @@ func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender,
 // handlers maps every route name of route.Table to its handler. Each feature
 // adds its own in a file of this package (handlers_<feature>.go).
 func (a *App) handlers() map[string]edge.HandlerFunc {
-	all := map[string]edge.HandlerFunc{"health": a.health}
+	all := map[string]edge.HandlerFunc{"health": a.health, "openapi": a.openAPI}
 	for _, feature := range []map[string]edge.HandlerFunc{
 		a.authHandlers(),
 		a.inviteHandlers(),
@@ -131,6 +132,10 @@ func withLambdaID(ctx context.Context) context.Context {
 		return logging.WithLambdaRequestID(ctx, lc.AwsRequestID)
 	}
 	return ctx
+}
+
+func (a *App) openAPI(w http.ResponseWriter, r *http.Request) error {
+	return edge.JSON(w, http.StatusOK, openapi.Document(route.Table, a.Config.BaseURL.String()))
 }
 
 func (a *App) health(w http.ResponseWriter, r *http.Request) error {

@@ -55,6 +55,7 @@ const (
 var Table = []Route{
 	// Health.
 	{"health", "GET", "/v1/health", FunctionAuth, Public, ""},
+	{"openapi", "GET", "/v1/openapi.json", FunctionAuth, Public, ""},
 
 	// Sign-in and self (F1-F8).
 	{"login", "POST", "/v1/auth/login", FunctionAuth, Public, ""},

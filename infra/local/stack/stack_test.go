@@ -199,3 +199,35 @@ func TestUsernameIsUniqueAcrossOrgs(t *testing.T) {
 		t.Fatalf("the link must survive a taken username: %d %s", r.Status, r.Raw)
 	}
 }
+
+// The cost of the two hottest requests in DynamoDB calls: a sign-in is a Get
+// of the username, a Query of the user's partition and a transaction that
+// puts the session only if the account is still unlocked (and the TOTP step unused);
+// a signed-in request is a Get of the session and a Query of the user.
+func TestDynamoDBCallsPerRequest(t *testing.T) {
+	h := stacktest.New(t)
+	_, tok := h.NewAdminOrg("Count Clinic", "667788990", "count.admin")
+	tests := []struct {
+		name  string
+		do    func() stacktest.Reply
+		calls int
+	}{
+		{"login", func() stacktest.Reply {
+			// A site administrator has TOTP on (F20): the harness enrolled it.
+			return h.Do("POST", "/v1/auth/login", map[string]string{"username": "count.admin", "password": "a long admin passphrase", "otp": h.OTP("count.admin")})
+		}, 3},
+		{"me", func() stacktest.Reply { return h.Do("GET", "/v1/me", nil, "Authorization", "Bearer "+tok) }, 2},
+		{"health", func() stacktest.Reply { return h.Do("GET", "/v1/health", nil) }, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h.Calls.Reset()
+			if r := tc.do(); r.Status != 200 {
+				t.Fatalf("%d %s", r.Status, r.Raw)
+			}
+			if got := h.Calls.Service("DynamoDB"); got != tc.calls {
+				t.Fatalf("%d DynamoDB calls (%s), want %d", got, h.Calls, tc.calls)
+			}
+		})
+	}
+}

@@ -28,6 +28,8 @@ type Harness struct {
 	T     *testing.T
 	Stack *stack.Stack
 	App   *app.App
+	// Calls counts the AWS calls the app makes (DynamoDB, SES, …).
+	Calls *testenv.Calls
 
 	mu  sync.Mutex
 	mfa map[string]*mfaLogin // by username: logins the harness enrolled in TOTP
@@ -47,13 +49,15 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	a := app.New(cfg, testenv.AWSConfig(t), testenv.Logger(t))
+	awsCfg := testenv.AWSConfig(t)
+	calls := testenv.CountCalls(&awsCfg)
+	a := app.New(cfg, awsCfg, testenv.Logger(t))
 	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	return &Harness{T: t, Stack: st, App: a, mfa: map[string]*mfaLogin{}}
+	return &Harness{T: t, Stack: st, App: a, Calls: calls, mfa: map[string]*mfaLogin{}}
 }
 
 // Reply is an HTTP answer with its JSON body decoded.
