@@ -20,7 +20,7 @@ import (
 
 // Function names beyond those of the route table. review runs the state
 // machine's tasks; events handles inbound EventBridge events and the table's
-// stream (the outbox). Each is deployed once app.Functions() lists it.
+// stream (the outbox). Each is deployed once route.Functions() lists it.
 const (
 	FunctionOps    = route.FunctionOps
 	FunctionReview = "review"

@@ -5,14 +5,13 @@ package main
 
 import (
 	"fmt"
+	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"os"
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
-
-	"github.com/gatehouse-dev/gatehouse/internal/app"
 )
 
 func main() {
@@ -45,7 +44,7 @@ func run() error {
 	}
 	if _, err := NewGatehouseStack(cdkApp, &GatehouseStackProps{
 		Settings:  s,
-		Functions: app.Functions(), // every function the runtime serves, and no other
+		Functions: route.Functions(), // every function the runtime serves, and no other
 		Root:      root,
 	}); err != nil {
 		return err

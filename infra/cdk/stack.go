@@ -14,7 +14,7 @@ import (
 // GatehouseStackProps are what the stack is built from.
 type GatehouseStackProps struct {
 	Settings  settings
-	Functions []string // the functions to deploy: app.Functions() in the real app
+	Functions []string // the functions to deploy: route.Functions() in the real app
 	Root      string   // repository root: the ASL file and dist/<fn>/bootstrap live under it
 	Assets    string   // directory holding <fn>/bootstrap; defaults to Root/dist
 }

@@ -16,17 +16,16 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/gatehouse-dev/gatehouse/internal/app"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/store/table"
 )
 
 // Two shapes of the stack are checked: "current" deploys what the runtime
-// serves today (app.Functions(), as `make synth` does) and "complete" every
+// serves today (route.Functions(), as `make synth` does) and "complete" every
 // function that has a spec, so the review state machine and the events
 // wiring are tested before their functions land.
 var shapes = map[string]func() []string{
-	"current": app.Functions,
+	"current": route.Functions,
 	"complete": func() []string {
 		var names []string
 		for name := range specs {

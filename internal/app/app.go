@@ -125,7 +125,7 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 }
 
 // Functions lists every function the App can serve.
-func Functions() []string { return append(route.HTTPFunctions(), route.FunctionOps) }
+func Functions() []string { return route.Functions() }
 
 func withLambdaID(ctx context.Context) context.Context {
 	if lc, ok := lambdacontext.FromContext(ctx); ok {

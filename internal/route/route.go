@@ -94,6 +94,13 @@ func ForFunction(function string) []Route {
 	return out
 }
 
+// TaskFunctions are the functions with no route: invoked with IAM (ops), by
+// the state machine or by EventBridge.
+var TaskFunctions = []string{FunctionOps}
+
+// Functions lists every Lambda function: those serving routes, then the task functions.
+func Functions() []string { return append(HTTPFunctions(), TaskFunctions...) }
+
 // HTTPFunctions returns the names of the functions that serve routes, sorted.
 func HTTPFunctions() []string {
 	seen := map[string]bool{}
