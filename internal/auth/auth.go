@@ -32,6 +32,9 @@ type Sessions interface {
 // password or a deleted account, so that none can be told apart.
 var ErrInvalidCredentials = fault.Unauthenticated("invalid_credentials", "The username or password is not correct.")
 
+// ErrTemporaryPasswordExpired refuses a generated temporary password after its 24 hours (F14, F17).
+var ErrTemporaryPasswordExpired = fault.Unauthenticated("temporary_password_expired", "This temporary password has expired; ask your administrator for a new one.")
+
 // ErrLocked is returned for a locked account after the right password.
 var ErrLocked = fault.Locked("account_locked", "This account is locked. Try again later or ask your administrator to unlock it.")
 
@@ -82,6 +85,9 @@ func (s *Service) Login(ctx context.Context, username, pw string) (Result, error
 	}
 	if u.Locked {
 		return Result{}, ErrLocked
+	}
+	if u.TemporaryPasswordExpired(s.now()) {
+		return Result{}, ErrTemporaryPasswordExpired
 	}
 	token, sess, err := s.sessions.Start(ctx, u.ID, DefaultOrg(ms))
 	if err != nil {

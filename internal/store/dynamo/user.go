@@ -30,20 +30,28 @@ type userRecord struct {
 	Deleted                bool   `dynamodbav:",omitempty"`
 	SessionsNotBefore      string `dynamodbav:",omitempty"`
 	CreatedAt              string
+	// Running accounts (member.go).
+	MiddleName                 string          `dynamodbav:",omitempty"`
+	Phone                      string          `dynamodbav:",omitempty"`
+	NotificationPreferences    map[string]bool `dynamodbav:",omitempty"`
+	TemporaryPasswordExpiresAt string          `dynamodbav:",omitempty"`
 }
 
 func toUserRecord(u account.User) userRecord {
 	return userRecord{PK: userPK(u.ID), SK: skUser, GSI1PK: emailGSI1(account.NormalizeEmail(u.Email)), GSI1SK: userPK(u.ID), Type: "User",
 		ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, PasswordHash: u.PasswordHash,
 		PasswordChangeRequired: u.PasswordChangeRequired, MFAEnabled: u.MFAEnabled, Locked: u.Locked, LockoutTime: formatTimePtr(u.LockoutTime),
-		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt)}
+		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt),
+		MiddleName: u.MiddleName, Phone: u.Phone, NotificationPreferences: u.NotificationPreferences,
+		TemporaryPasswordExpiresAt: formatTimePtr(u.TemporaryPasswordExpiresAt)}
 }
 
 func (r userRecord) user() account.User {
 	return account.User{ID: r.ID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
 		PasswordHash: r.PasswordHash, PasswordChangeRequired: r.PasswordChangeRequired, MFAEnabled: r.MFAEnabled,
 		Locked: r.Locked, LockoutTime: parseTimePtr(r.LockoutTime), Deleted: r.Deleted, SessionsNotBefore: parseTimeOrZero(r.SessionsNotBefore),
-		CreatedAt: parseTime(r.CreatedAt)}
+		CreatedAt: parseTime(r.CreatedAt), MiddleName: r.MiddleName, Phone: r.Phone, NotificationPreferences: r.NotificationPreferences,
+		TemporaryPasswordExpiresAt: parseTimePtr(r.TemporaryPasswordExpiresAt)}
 }
 
 type membershipRecord struct {
@@ -58,6 +66,19 @@ type membershipRecord struct {
 	Privileges             map[string]string `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
+	// The user list's fields, copied from the user (member.go): kept in
+	// step with the user item by the transactions that change either.
+	GSI2PK, GSI2SK string `dynamodbav:",omitempty"`
+	Rev            int    `dynamodbav:",omitempty"`
+	Username       string `dynamodbav:",omitempty"`
+	FirstName      string `dynamodbav:",omitempty"`
+	LastName       string `dynamodbav:",omitempty"`
+	FirstLower     string `dynamodbav:",omitempty"`
+	LastLower      string `dynamodbav:",omitempty"`
+	Email          string `dynamodbav:",omitempty"`
+	Locked         bool
+	LockoutTime    string `dynamodbav:",omitempty"`
+	Deleted        bool
 }
 
 func toMembershipRecord(m account.Membership) membershipRecord {
@@ -70,7 +91,7 @@ func toMembershipRecord(m account.Membership) membershipRecord {
 	}
 	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
-		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt)}
+		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
 }
 
 func (r membershipRecord) membership() account.Membership {
@@ -83,7 +104,7 @@ func (r membershipRecord) membership() account.Membership {
 		privs[account.Module(mod)] = account.Level(l)
 	}
 	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
-		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt)}
+		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
 }
 
 // newUserItems are the transaction items that create a login: the username
@@ -99,11 +120,11 @@ func (s *Store) newUserItems(u account.User, ms ...account.Membership) ([]types.
 	}
 	items := []types.TransactWriteItem{claim, user}
 	for _, m := range ms {
-		mi, err := s.putNewTx(toMembershipRecord(m))
+		mi, err := s.newMembershipItems(m, u)
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, mi)
+		items = append(items, mi...)
 	}
 	return items, nil
 }
