@@ -530,17 +530,14 @@ func (s *Service) SetPrivileges(ctx context.Context, adm Admin, userID string, l
 	if len(fields) > 0 {
 		return Detail{}, fault.Validation(fields)
 	}
-	for mod, l := range privs {
-		if !adm.Membership.Level(mod).Allows(l) {
-			return Detail{}, ErrAboveOwnLevel
-		}
-	}
 	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
 		if m.Role == account.RoleSiteAdmin && privs[account.ModuleSupport] != "" && privs[account.ModuleSupport] != account.LevelNone {
 			return change{}, fault.Validation(map[string]string{"support": "site administrators never have support access"})
 		}
-		if m.Role == account.RoleSiteAdmin && adm.Membership.Role != account.RoleSiteAdmin {
-			return change{}, ErrRoleTooHigh
+		for mod, l := range privs {
+			if !adm.Membership.Level(mod).Allows(l) {
+				return change{}, ErrAboveOwnLevel
+			}
 		}
 		m.Privileges = privs
 		return change{action: audit.ActionUserPrivileges}, nil

@@ -91,8 +91,12 @@ func (s *Store) ListMembers(ctx context.Context, orgID string, f member.Filter, 
 	}
 	in := &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String(q.index),
-		KeyConditionExpression:    aws.String(q.pkAttr + " = :pk AND begins_with(" + q.skAttr + ", :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk), ":prefix": str(q.prefix)},
+		KeyConditionExpression:    aws.String(q.pkAttr + " = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk)},
+	}
+	if q.prefix != "" {
+		in.KeyConditionExpression = aws.String(q.pkAttr + " = :pk AND begins_with(" + q.skAttr + ", :prefix)")
+		in.ExpressionAttributeValues[":prefix"] = str(q.prefix)
 	}
 	for k, v := range q.filterValues {
 		in.ExpressionAttributeValues[k] = v
