@@ -298,7 +298,7 @@ func (h *Handlers) ResetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, resetView{TemporaryPassword: res.TemporaryPassword, Delivery: res.Delivery})
+	return httpapi.JSON(w, http.StatusOK, resetView(res))
 }
 
 // SetPrivileges is PUT /v1/orgs/{org}/users/{id}/privileges.

@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -134,7 +133,7 @@ func TestEveryOrgRouteIsolatesTenantsAndEnforcesPrivileges(t *testing.T) {
 	if cases < 100 {
 		t.Fatalf("only %d cases: the walk did not cover the table", cases)
 	}
-	t.Log(fmt.Sprintf("tenant isolation walk: %d cases over %d routes × %d roles, %d leaks", cases, countOrgRoutes(), len(account.Roles), leaks))
+	t.Logf("tenant isolation walk: %d cases over %d routes × %d roles, %d leaks", cases, countOrgRoutes(), len(account.Roles), leaks)
 }
 
 func countOrgRoutes() int {

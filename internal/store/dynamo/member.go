@@ -216,7 +216,6 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 		upd.remove("FailedLogins")
 	}
 	items := []types.TransactWriteItem{{Update: upd.item(&s.table, key(userPK(u.ID), skUser), "attribute_exists(PK)")}}
-	var memberAt []int
 	for _, m := range sv.Memberships {
 		rec := listedMembership(m, u)
 		rec.Rev = m.Rev + 1
@@ -228,7 +227,6 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 		if m.Rev == 0 {
 			cond, vals = "attribute_exists(PK) AND attribute_not_exists(Rev)", nil
 		}
-		memberAt = append(memberAt, len(items))
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
 			ConditionExpression: aws.String(cond), ExpressionAttributeValues: vals}})
 		fi, err := s.memberByFirstItem(rec)
