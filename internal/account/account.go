@@ -149,6 +149,13 @@ type User struct {
 	LockoutTime            *time.Time
 	Deleted                bool
 	CreatedAt              time.Time
+	// Running accounts (F14-F17).
+	MiddleName              string
+	Phone                   string
+	NotificationPreferences map[string]bool
+	// TemporaryPasswordExpiresAt ends a generated temporary password (F14,
+	// F17): it works for 24 h and must be changed at the next sign-in.
+	TemporaryPasswordExpiresAt *time.Time
 	// SessionsNotBefore ends every session started before it (sign out
 	// everywhere, password change, lock, delete).
 	SessionsNotBefore time.Time
@@ -190,6 +197,12 @@ func (u User) LockActive(now time.Time) bool {
 // CanSignIn reports whether the account may start a session at all.
 func (u User) CanSignIn() bool { return !u.Deleted }
 
+// TemporaryPasswordExpired reports whether the user's password is a
+// generated temporary one that is no longer valid at now.
+func (u User) TemporaryPasswordExpired(now time.Time) bool {
+	return u.TemporaryPasswordExpiresAt != nil && !now.Before(*u.TemporaryPasswordExpiresAt)
+}
+
 // SessionValid reports whether a session the user started at created may
 // still be used: not after delete or lock, nor one older than a revocation.
 func (u User) SessionValid(created time.Time) bool {
@@ -208,6 +221,15 @@ type Membership struct {
 	CreatedAt  time.Time
 	// Privileges are per-user overrides of the role's defaults (F19).
 	Privileges map[Module]Level
+	// Rev is the store's revision of the membership item, for optimistic
+	// concurrency of administrator edits; 0 for an item never edited.
+	Rev int
+}
+
+// ActiveSiteAdmin reports whether m counts as an active site administrator
+// of its org for user u (F20, the last-site-administrator rule).
+func (m Membership) ActiveSiteAdmin(u User) bool {
+	return m.Role == RoleSiteAdmin && m.Active && !u.Deleted && !u.Locked
 }
 
 // NormalizeUsername lower-cases and trims a username; usernames are unique

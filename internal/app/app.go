@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/mail/ses"
+	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/openapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ops"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
@@ -44,6 +45,7 @@ type App struct {
 	Auth     *auth.Service
 	Guard    *auth.Guard
 	Ops      *ops.Handler
+	Members  *member.Service
 }
 
 // New builds the App. It does no I/O.
@@ -56,9 +58,10 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	invites := invite.NewService(store, mailer, cfg.Link, now)
 	return &App{
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
-		Auth:  newAuth(store, sessions, mailer, cfg, log, now),
-		Guard: auth.NewGuard(sessions, store, store, cfg.BaseURL),
-		Ops:   ops.NewHandler(orgs, invites, log),
+		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
+		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
+		Ops:     ops.NewHandler(orgs, invites, log),
+		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 }
 
@@ -75,6 +78,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 	for _, feature := range []map[string]edge.HandlerFunc{
 		a.authHandlers(),
 		a.inviteHandlers(),
+		a.accountHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h

@@ -73,6 +73,9 @@ type Sessions interface {
 // password or a deleted account, so that none can be told apart.
 var ErrInvalidCredentials = fault.Unauthenticated("invalid_credentials", "The username or password is not correct.")
 
+// ErrTemporaryPasswordExpired refuses a generated temporary password after its 24 hours (F14, F17).
+var ErrTemporaryPasswordExpired = fault.Unauthenticated("temporary_password_expired", "This temporary password has expired; ask your administrator for a new one.")
+
 // ErrLocked is returned for a locked account, and only after the right
 // password: a wrong guess gets ErrInvalidCredentials whether or not the
 // account is locked, so the lock is no oracle for guessing.
@@ -206,6 +209,9 @@ func (s *Service) checkPassword(ctx context.Context, username, pw string) (accou
 	}
 	if locked {
 		return account.User{}, nil, ErrLocked
+	}
+	if u.TemporaryPasswordExpired(s.now()) {
+		return account.User{}, nil, ErrTemporaryPasswordExpired
 	}
 	return u, ms, nil
 }

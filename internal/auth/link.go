@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
@@ -17,10 +18,10 @@ type LinkStore interface {
 	// LinkAccounts adds memberships to the login into, marks from as linked
 	// to into and writes the audit entries, in one transaction; it fails
 	// with fault.ErrConflict when from was linked, deleted or changed meanwhile.
-	LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, audit []AuditEntry) error
+	LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, entries []audit.Entry) error
 	// DeleteLinkedUser logically deletes from if it is linked to into, and
 	// ends its sessions.
-	DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, audit []AuditEntry) error
+	DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error
 }
 
 // ErrNotMember refuses switching to an org the login is not an active member of.
@@ -75,7 +76,7 @@ func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp strin
 	}
 	now := s.now().UTC()
 	var add []account.Membership
-	var audit []AuditEntry
+	var entries []audit.Entry
 	for _, m := range oms {
 		if !m.Active {
 			continue
@@ -86,9 +87,9 @@ func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp strin
 		}
 		m.UserID, m.CreatedAt = p.User.ID, now
 		add = append(add, m)
-		audit = append(audit, s.auditEntry(ctx, p, m.OrgID, "user.account_linked", other.Username, meta))
+		entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.account_linked", other.Username, meta))
 	}
-	err = s.store.LinkAccounts(ctx, p.User, other, add, audit)
+	err = s.store.LinkAccounts(ctx, p.User, other, add, entries)
 	if errors.Is(err, fault.ErrConflict) {
 		return Principal{}, fault.Conflict("already_linked", "That account changed meanwhile; try again.")
 	}
@@ -129,13 +130,13 @@ func (s *Service) DeleteLinked(ctx context.Context, p Principal, username string
 	if err != nil {
 		return fmt.Errorf("delete linked account: %w", err)
 	}
-	var audit []AuditEntry
+	var entries []audit.Entry
 	for _, m := range p.Memberships {
 		if m.Active {
-			audit = append(audit, s.auditEntry(ctx, p, m.OrgID, "user.linked_account_deleted", other.Username, meta))
+			entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.linked_account_deleted", other.Username, meta))
 		}
 	}
-	err = s.store.DeleteLinkedUser(ctx, p.User.ID, other.ID, s.now().UTC(), audit)
+	err = s.store.DeleteLinkedUser(ctx, p.User.ID, other.ID, s.now().UTC(), entries)
 	if errors.Is(err, fault.ErrConflict) {
 		return ErrNotLinked
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"strings"
 	"time"
 
@@ -134,22 +135,10 @@ type RequestMeta struct {
 	IP        string
 }
 
-// AuditEntry is one administrative event in an org's audit log (F26):
-// PK ORG#<org>, SK AUDIT#<time>#<id>.
-type AuditEntry struct {
-	OrgID         string
-	At            time.Time
-	Actor         string // user id
-	ActorUsername string
-	Action        string
-	Target        string
-	RequestID     string
-	IP            string
-}
-
-func (s *Service) auditEntry(_ context.Context, p Principal, orgID, action, target string, meta RequestMeta) AuditEntry {
-	return AuditEntry{OrgID: orgID, At: s.now().UTC(), Actor: p.User.ID, ActorUsername: p.User.Username, Action: action,
-		Target: target, RequestID: meta.RequestID, IP: meta.IP}
+// auditEntry records an action of the signed-in user in one org's audit log (F26).
+func (s *Service) auditEntry(_ context.Context, p Principal, orgID, action, target string, meta RequestMeta) audit.Entry {
+	a := audit.Actor{UserID: p.User.ID, Username: p.User.Username, RequestID: meta.RequestID, IP: meta.IP}
+	return a.Entry(orgID, action, target, s.now())
 }
 
 // RecentAuth is how long after proving the password a session may change

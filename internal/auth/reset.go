@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"net/url"
 	"time"
 
@@ -36,7 +37,7 @@ type ResetStore interface {
 	// transaction; fault.ErrConflict when the link is gone.
 	ResetPassword(ctx context.Context, tokenHash, userID, newHash string, at time.Time, max int) error
 	// SetCodeWordHash stores an org's code word hash and the audit entry together.
-	SetCodeWordHash(ctx context.Context, orgID, hash string, e AuditEntry) error
+	SetCodeWordHash(ctx context.Context, orgID, hash string, e audit.Entry) error
 }
 
 const (

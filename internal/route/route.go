@@ -81,6 +81,22 @@ var Table = []Route{
 	// Self-registration and review (F10-F12).
 
 	// Accounts (F13-F19, F26).
+	{"listEmployees", "GET", "/v1/orgs/{org}/employees", FunctionPortal, Session, "user_admin"},
+	{"createEmployee", "POST", "/v1/orgs/{org}/employees", FunctionPortal, Session, "user_admin"},
+	{"updateEmployee", "PATCH", "/v1/orgs/{org}/employees/{id}", FunctionPortal, Session, "user_admin"},
+	{"listUsers", "GET", "/v1/orgs/{org}/users", FunctionPortal, Session, "user_admin"},
+	{"createUser", "POST", "/v1/orgs/{org}/users", FunctionPortal, Session, "user_admin"},
+	{"exportUsers", "GET", "/v1/orgs/{org}/users/export", FunctionPortal, Session, "user_admin"},
+	{"getUser", "GET", "/v1/orgs/{org}/users/{id}", FunctionPortal, Session, "user_admin"},
+	{"updateUser", "PATCH", "/v1/orgs/{org}/users/{id}", FunctionPortal, Session, "user_admin"},
+	{"deleteUser", "DELETE", "/v1/orgs/{org}/users/{id}", FunctionPortal, Session, "user_admin"},
+	{"reactivateUser", "POST", "/v1/orgs/{org}/users/{id}/reactivate", FunctionPortal, Session, "user_admin"},
+	{"resetUserPassword", "POST", "/v1/orgs/{org}/users/{id}/reset-password", FunctionPortal, Session, "user_admin"},
+	{"setUserPrivileges", "PUT", "/v1/orgs/{org}/users/{id}/privileges", FunctionPortal, Session, "user_admin"},
+	{"getOrgSettings", "GET", "/v1/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
+	{"updateOrgSettings", "PATCH", "/v1/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
+	{"listAudit", "GET", "/v1/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
+	{"setupPassword", "POST", "/v1/auth/setup", FunctionAuth, Public, ""},
 }
 
 // ForFunction returns the routes served by one function.

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,7 +13,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
-	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Reset links, code words, TOTP enrolment, account links and their audit
@@ -88,33 +88,10 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash, userID, newHash st
 	return s.deleteSessionItems(ctx, userID, "")
 }
 
-// auditRecord is an org's audit log entry (F26): PK ORG#<org>, SK
-// AUDIT#<time>#<id>, newest last, read by the audit routes.
-type auditRecord struct {
-	PK, SK        string
-	Type          string
-	ID            string
-	At            string
-	Actor         string
-	ActorUsername string
-	Action        string
-	Target        string
-	RequestID     string `dynamodbav:",omitempty"`
-	IP            string `dynamodbav:",omitempty"`
-}
-
-func auditSK(at, id string) string { return "AUDIT#" + at + "#" + id }
-
-func (s *Store) auditItem(e auth.AuditEntry) (types.TransactWriteItem, error) {
-	id, at := ident.New(), formatTime(e.At)
-	return s.putNewTx(auditRecord{PK: orgPK(e.OrgID), SK: auditSK(at, id), Type: "Audit", ID: id, At: at, Actor: e.Actor,
-		ActorUsername: e.ActorUsername, Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP})
-}
-
 // SetCodeWordHash sets only the org's code word hash (other settings are not
 // touched) and writes the audit entry, in one transaction.
-func (s *Store) SetCodeWordHash(ctx context.Context, orgID, hash string, e auth.AuditEntry) error {
-	audit, err := s.auditItem(e)
+func (s *Store) SetCodeWordHash(ctx context.Context, orgID, hash string, e audit.Entry) error {
+	item, err := s.auditItem(e)
 	if err != nil {
 		return err
 	}
@@ -123,7 +100,7 @@ func (s *Store) SetCodeWordHash(ctx context.Context, orgID, hash string, e auth.
 			UpdateExpression:          aws.String("SET Settings.CodeWordHash = :h"),
 			ConditionExpression:       aws.String("attribute_exists(PK)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(hash)}}},
-		audit,
+		item,
 	})
 	if failedAt(err, 0) {
 		return fault.ErrNotFound
@@ -159,7 +136,7 @@ func (s *Store) EnableTOTP(ctx context.Context, userID, secret string, step int6
 // LinkAccounts adds the memberships to into, marks from as linked (only if it
 // is not linked or deleted and still has the password that was checked) and
 // writes the audit entries, in one transaction.
-func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, audit []auth.AuditEntry) error {
+func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, entries []audit.Entry) error {
 	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(userPK(from.ID), skUser),
 		UpdateExpression:          aws.String("SET LinkedTo = :into"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
@@ -171,7 +148,7 @@ func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add [
 		}
 		items = append(items, mi)
 	}
-	for _, e := range audit {
+	for _, e := range entries {
 		ai, err := s.auditItem(e)
 		if err != nil {
 			return err
@@ -183,12 +160,12 @@ func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add [
 
 // DeleteLinkedUser logically deletes from if it is linked to into, ends its
 // sessions in the same write and records the audit entries.
-func (s *Store) DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, audit []auth.AuditEntry) error {
+func (s *Store) DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error {
 	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(userPK(from), skUser),
 		UpdateExpression:          aws.String("SET Deleted = :true, SessionsNotBefore = :at"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND LinkedTo = :into AND " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":true": avTrue, ":false": avFalse, ":at": str(formatTime(at))}}}}
-	for _, e := range audit {
+	for _, e := range entries {
 		ai, err := s.auditItem(e)
 		if err != nil {
 			return err

@@ -115,11 +115,16 @@ func (s *Store) AcceptInviteNewUser(ctx context.Context, inv invite.Invite, u ac
 
 // AcceptInviteExistingUser uses the invite and adds the membership.
 func (s *Store) AcceptInviteExistingUser(ctx context.Context, inv invite.Invite, m account.Membership) error {
-	mi, err := s.putNewTx(toMembershipRecord(m))
+	// The membership carries the user list's copy of the user (member.go).
+	var ur userRecord
+	if err := s.getItem(ctx, "accept invite: get user", userPK(m.UserID), skUser, &ur); err != nil {
+		return err
+	}
+	mi, err := s.newMembershipItems(m, ur.user())
 	if err != nil {
 		return err
 	}
-	err = s.transact(ctx, "accept invite", append(s.useInviteItems(inv, m.UserID), mi))
+	err = s.transact(ctx, "accept invite", append(s.useInviteItems(inv, m.UserID), mi...))
 	if failedAt(err, 2) && !failedAt(err, 0) {
 		return account.ErrAlreadyMember
 	}

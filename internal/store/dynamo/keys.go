@@ -10,7 +10,13 @@ package dynamo
 // | TIN uniqueness                | TIN#<tin>            | TIN                 |                                        | in create txn |
 // | user                          | USER#<user>          | USER                | EMAIL#<email> / USER#<user>            | 1 Get |
 // | user + memberships (/me)      | USER#<user>          | begins USER / MEMBER#| Query PK = USER#<user>                | 1 Query |
-// | membership                    | USER#<user>          | MEMBER#<org>        | ORG#<org>#MEMBERS / USER#<user>        | in txn |
+// | membership                    | USER#<user>          | MEMBER#<org>        | ORG#<org>#MEMBERS / ROLE#<role>#<last>#<first>#<user> | in txn |
+// |   … also on GSI2              |                      |                     | GSI2 ORG#<org>#LN / <last>#<first>#<user> | |
+// | member by first name (copy)   | ORG#<org>            | MEMBERFN#<user>     | GSI2 ORG#<org>#FN / <first>#<last>#<user> | in txn |
+// | employee                      | ORG#<org>            | EMPLOYEE#<employee> |                                        | 1 Get |
+// | list employees                | Query PK = ORG#<org>, SK begins EMPLOYEE# |  |                               | 1 Query per page |
+// | audit entry                   | ORG#<org>            | AUDIT#<time>#<id>   |                                        | in the change's txn |
+// | audit log, newest first       | Query PK = ORG#<org>, SK begins AUDIT#, backwards |  |                     | 1 Query per page |
 // | username uniqueness, sign-in  | USERNAME#<username>  | USERNAME            |                                        | 1 Get |
 // | session                       | SESSION#<sha256>     | SESSION             | USER#<user>#SESSIONS / <created>       | 1 Get |
 // | invite                        | ORG#<org>            | INVITE#<invite>     | ORG#<org>#INVITES / <created>#<invite> | in txn |
@@ -20,6 +26,29 @@ package dynamo
 // | user's sessions (list, end)   |                      |                     | Query GSI1 USER#<user>#SESSIONS        | 1 Query |
 // | reset link code-word failures | LINK#<sha256>        | LINK                |                                        | 1 Update ADD |
 // | audit entry (identity events) | ORG#<org>            | AUDIT#<time>#<id>   |                                        | in txn |
+//
+// Names in sort keys (<last>, <first>) are lower-cased so prefixes match
+// regardless of case. The membership item carries a copy of the user's
+// listed fields (username, names, email, locked, lockout time, deleted), and
+// the MEMBERFN item is a full copy of the membership keyed by first name;
+// both are rewritten in the transaction that changes the user (SaveMember).
+//
+// User list (GET /v1/orgs/{org}/users, and its export) query plan, by filter:
+//   - username            → Get USERNAME#<username>, Get USER#<user>/MEMBER#<org>: 2 Gets, other filters in memory.
+//   - role (± last_name)  → Query GSI1 ORG#<org>#MEMBERS, GSI1SK begins ROLE#<role>#<last prefix>.
+//   - last_name           → Query GSI2 ORG#<org>#LN, GSI2SK begins <last prefix>.
+//   - first_name only     → Query GSI2 ORG#<org>#FN, GSI2SK begins <first prefix>.
+//   - none of those       → Query GSI2 ORG#<org>#LN (everyone, by last name).
+//   Remaining filters (first_name, scope, locked, deleted) are a FilterExpression.
+//   Without one, a page is 1 Query of `limit` items. With one, a page reads at
+//   most 5 Queries of 200 items (1,000 evaluated) and may come back short
+//   with a next_cursor: every request stays bounded whatever the org's size.
+//   The cursor is the last returned item's keys, pinned to the partition and
+//   to the key prefix of the query (a forged cursor cannot widen it).
+// Active site administrators (last-site-administrator rule) → Query GSI1
+//   ORG#<org>#MEMBERS begins ROLE#site-admin#, then a ConditionCheck on the
+//   kept one's membership inside the change's transaction.
+//
 //
 // Sign-in: Get USERNAME, Query USER partition, TransactWrite (Put SESSION +
 // conditional Update USER: not locked, not deleted, same password, TOTP step
@@ -43,6 +72,9 @@ const (
 	skLink     = "LINK"
 
 	gsi1Orgs = "ORGS"
+
+	attrGSI2PK = "GSI2PK"
+	attrGSI2SK = "GSI2SK"
 )
 
 func orgPK(orgID string) string             { return "ORG#" + orgID }
@@ -57,3 +89,15 @@ func emailGSI1(email string) string         { return "EMAIL#" + email }
 func orgMembersGSI1(orgID string) string    { return "ORG#" + orgID + "#MEMBERS" }
 func orgInvitesGSI1(orgID string) string    { return "ORG#" + orgID + "#INVITES" }
 func userSessionsGSI1(userID string) string { return "USER#" + userID + "#SESSIONS" }
+
+func memberByFirstSK(userID string) string { return "MEMBERFN#" + userID }
+func orgByLastGSI2(orgID string) string    { return "ORG#" + orgID + "#LN" }
+func orgByFirstGSI2(orgID string) string   { return "ORG#" + orgID + "#FN" }
+func memberRoleGSI1(role string) string    { return "ROLE#" + role + "#" }
+func employeeSK(id string) string          { return "EMPLOYEE#" + id }
+func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
+
+const (
+	skEmployeePrefix = "EMPLOYEE#"
+	skAuditPrefix    = "AUDIT#"
+)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
@@ -121,4 +123,24 @@ func (s *Store) UpdateOrgSettings(ctx context.Context, orgID string, set org.Set
 		return fault.ErrNotFound
 	}
 	return s.wrap("update org settings", err)
+}
+
+// SaveOrgSettings writes the org's settings fields that administrators
+// change (not the code word hash, which has its own rotation) with the
+// audit entry, in one transaction.
+func (s *Store) SaveOrgSettings(ctx context.Context, orgID string, set org.Settings, a audit.Entry) error {
+	upd := newUpdate()
+	upd.set("Settings.RequireMFA", boolAttr(set.RequireMFA))
+	upd.set("Settings.PasswordMinLength", &types.AttributeValueMemberN{Value: strconv.Itoa(set.PasswordMinLength)})
+	upd.set("Settings.HideTemporaryPassword", boolAttr(set.HideTemporaryPassword))
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return err
+	}
+	err = s.transact(ctx, "save org settings", []types.TransactWriteItem{
+		{Update: upd.item(&s.table, key(orgPK(orgID), skOrg), "attribute_exists(PK)")}, ai})
+	if failedAt(err, 0) {
+		return fault.ErrNotFound
+	}
+	return err
 }

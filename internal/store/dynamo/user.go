@@ -41,6 +41,12 @@ type userRecord struct {
 	TOTPLastStep       int64    `dynamodbav:",omitempty"`
 	RecoveryCodes      []string `dynamodbav:",omitempty,stringset"`
 	LinkedTo           string   `dynamodbav:",omitempty"`
+
+	// Running accounts (member.go).
+	MiddleName                 string          `dynamodbav:",omitempty"`
+	Phone                      string          `dynamodbav:",omitempty"`
+	NotificationPreferences    map[string]bool `dynamodbav:",omitempty"`
+	TemporaryPasswordExpiresAt string          `dynamodbav:",omitempty"`
 }
 
 func toUserRecord(u account.User) userRecord {
@@ -50,7 +56,9 @@ func toUserRecord(u account.User) userRecord {
 		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt),
 		FailedLogins: u.FailedLogins, FailureWindowStart: formatTimePtr(u.FailureWindowStart), LockedByAdmin: u.LockedByAdmin,
 		TOTPSecret: u.TOTPSecret, TOTPPendingSecret: u.TOTPPendingSecret, TOTPLastStep: u.TOTPLastStep,
-		RecoveryCodes: u.RecoveryCodeHashes, LinkedTo: u.LinkedTo}
+		RecoveryCodes: u.RecoveryCodeHashes, LinkedTo: u.LinkedTo,
+		MiddleName: u.MiddleName, Phone: u.Phone, NotificationPreferences: u.NotificationPreferences,
+		TemporaryPasswordExpiresAt: formatTimePtr(u.TemporaryPasswordExpiresAt)}
 }
 
 func (r userRecord) user() account.User {
@@ -60,7 +68,9 @@ func (r userRecord) user() account.User {
 		CreatedAt:    parseTime(r.CreatedAt),
 		FailedLogins: r.FailedLogins, FailureWindowStart: parseTimePtr(r.FailureWindowStart), LockedByAdmin: r.LockedByAdmin,
 		TOTPSecret: r.TOTPSecret, TOTPPendingSecret: r.TOTPPendingSecret, TOTPLastStep: r.TOTPLastStep,
-		RecoveryCodeHashes: r.RecoveryCodes, LinkedTo: r.LinkedTo}
+		RecoveryCodeHashes: r.RecoveryCodes, LinkedTo: r.LinkedTo,
+		MiddleName: r.MiddleName, Phone: r.Phone, NotificationPreferences: r.NotificationPreferences,
+		TemporaryPasswordExpiresAt: parseTimePtr(r.TemporaryPasswordExpiresAt)}
 }
 
 type membershipRecord struct {
@@ -75,6 +85,19 @@ type membershipRecord struct {
 	Privileges             map[string]string `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
+	// The user list's fields, copied from the user (member.go): kept in
+	// step with the user item by the transactions that change either.
+	GSI2PK, GSI2SK string `dynamodbav:",omitempty"`
+	Rev            int    `dynamodbav:",omitempty"`
+	Username       string `dynamodbav:",omitempty"`
+	FirstName      string `dynamodbav:",omitempty"`
+	LastName       string `dynamodbav:",omitempty"`
+	FirstLower     string `dynamodbav:",omitempty"`
+	LastLower      string `dynamodbav:",omitempty"`
+	Email          string `dynamodbav:",omitempty"`
+	Locked         bool
+	LockoutTime    string `dynamodbav:",omitempty"`
+	Deleted        bool
 }
 
 func toMembershipRecord(m account.Membership) membershipRecord {
@@ -87,7 +110,7 @@ func toMembershipRecord(m account.Membership) membershipRecord {
 	}
 	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
-		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt)}
+		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
 }
 
 func (r membershipRecord) membership() account.Membership {
@@ -100,7 +123,7 @@ func (r membershipRecord) membership() account.Membership {
 		privs[account.Module(mod)] = account.Level(l)
 	}
 	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
-		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt)}
+		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
 }
 
 // newUserItems are the transaction items that create a login: the username
@@ -116,11 +139,11 @@ func (s *Store) newUserItems(u account.User, ms ...account.Membership) ([]types.
 	}
 	items := []types.TransactWriteItem{claim, user}
 	for _, m := range ms {
-		mi, err := s.putNewTx(toMembershipRecord(m))
+		mi, err := s.newMembershipItems(m, u)
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, mi)
+		items = append(items, mi...)
 	}
 	return items, nil
 }

@@ -1,0 +1,327 @@
+package member
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
+)
+
+// Handlers serves the user routes of running accounts.
+type Handlers struct{ svc *Service }
+
+// NewHandlers returns the handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+// Detail is a member as GET /v1/orgs/{org}/users/{id} shows it.
+type Detail struct {
+	ID                      string                           `json:"id"`
+	Username                string                           `json:"username"`
+	FirstName               string                           `json:"first_name"`
+	MiddleName              string                           `json:"middle_name,omitempty"`
+	LastName                string                           `json:"last_name"`
+	Email                   string                           `json:"email"`
+	Phone                   string                           `json:"phone,omitempty"`
+	Role                    account.Role                     `json:"role"`
+	RoleName                string                           `json:"role_name"`
+	Scope                   string                           `json:"scope"`
+	NotificationPreferences map[string]bool                  `json:"notification_preferences"`
+	Locked                  bool                             `json:"locked"`
+	LockoutTime             *time.Time                       `json:"lockout_time,omitempty"`
+	Deleted                 bool                             `json:"deleted"`
+	MFAEnabled              bool                             `json:"mfa_enabled"`
+	PasswordChangeRequired  bool                             `json:"password_change_required"`
+	CreatedAt               time.Time                        `json:"created_at"`
+	Privileges              map[account.Module]account.Level `json:"privileges"`
+}
+
+func detailOf(u account.User, m account.Membership) Detail {
+	prefs := u.NotificationPreferences
+	if prefs == nil {
+		prefs = map[string]bool{}
+	}
+	return Detail{ID: u.ID, Username: u.Username, FirstName: u.FirstName, MiddleName: u.MiddleName, LastName: u.LastName,
+		Email: u.Email, Phone: u.Phone, Role: m.Role, RoleName: m.Role.DisplayName(), Scope: m.Scope.String(),
+		NotificationPreferences: prefs, Locked: u.Locked, LockoutTime: u.LockoutTime, Deleted: u.Deleted,
+		MFAEnabled: u.MFAEnabled, PasswordChangeRequired: u.PasswordChangeRequired, CreatedAt: u.CreatedAt,
+		Privileges: m.EffectivePrivileges()}
+}
+
+// ListItem is one row of GET /v1/orgs/{org}/users.
+type ListItem struct {
+	ID          string       `json:"id"`
+	Username    string       `json:"username"`
+	FirstName   string       `json:"first_name"`
+	LastName    string       `json:"last_name"`
+	Email       string       `json:"email"`
+	Role        account.Role `json:"role"`
+	Scope       string       `json:"scope"`
+	Locked      bool         `json:"locked"`
+	LockoutTime *time.Time   `json:"lockout_time,omitempty"`
+	Deleted     bool         `json:"deleted"`
+}
+
+// admin is the caller as an administrator of the route's org.
+func admin(r *http.Request) Admin {
+	m, _ := auth.OrgMembership(r.Context())
+	p, _ := auth.FromContext(r.Context())
+	return Admin{Membership: m, Actor: audit.ActorFrom(r, p.User.ID, p.User.Username)}
+}
+
+type createdView struct {
+	Detail
+	TemporaryPassword string `json:"temporary_password,omitempty"`
+}
+
+// Create is POST /v1/orgs/{org}/users.
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
+	var in CreateInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		return err
+	}
+	c, err := h.svc.Create(r.Context(), admin(r), in)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusCreated, createdView{Detail: c.Detail, TemporaryPassword: c.TemporaryPassword})
+}
+
+// ParseFilter reads the user list's query filters.
+func ParseFilter(r *http.Request) (Filter, error) {
+	q := r.URL.Query()
+	f := Filter{FirstName: strings.TrimSpace(q.Get("first_name")), LastName: strings.TrimSpace(q.Get("last_name")),
+		Username: strings.TrimSpace(q.Get("username"))}
+	fields := map[string]string{}
+	for name, v := range map[string]string{"first_name": f.FirstName, "last_name": f.LastName, "username": f.Username} {
+		if len(v) > 100 {
+			fields[name] = "must be at most 100 characters"
+		}
+	}
+	if v := q.Get("role"); v != "" {
+		role, ok := account.ParseRole(v)
+		if !ok {
+			fields["role"] = "is not a role"
+		}
+		f.Role = role
+	}
+	if v := q.Get("scope"); v != "" {
+		sc, err := account.ParseScope(v)
+		if err != nil {
+			fields["scope"] = err.Error()
+		}
+		f.Scope = &sc
+	}
+	for name, dst := range map[string]**bool{"locked": &f.Locked, "deleted": &f.Deleted} {
+		switch q.Get(name) {
+		case "":
+		case "true":
+			t := true
+			*dst = &t
+		case "false":
+			f := false
+			*dst = &f
+		default:
+			fields[name] = `must be "true" or "false"`
+		}
+	}
+	if len(fields) > 0 {
+		return Filter{}, fault.Validation(fields)
+	}
+	return f, nil
+}
+
+// List is GET /v1/orgs/{org}/users.
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+	f, err := ParseFilter(r)
+	if err != nil {
+		return err
+	}
+	limit, cursor, err := httpapi.Page(r)
+	if err != nil {
+		return err
+	}
+	page, next, err := h.svc.List(r.Context(), admin(r), f, limit, cursor)
+	if err != nil {
+		return err
+	}
+	out := httpapi.List[ListItem]{Items: make([]ListItem, 0, len(page)), NextCursor: next}
+	for _, l := range page {
+		out.Items = append(out.Items, ListItem{ID: l.UserID, Username: l.Username, FirstName: l.FirstName, LastName: l.LastName,
+			Email: l.Email, Role: l.Role, Scope: l.Scope.String(), Locked: l.Locked, LockoutTime: l.LockoutTime, Deleted: l.Deleted})
+	}
+	return httpapi.JSON(w, http.StatusOK, out)
+}
+
+// CSVHeader is the export's header row (api-contract.md).
+var CSVHeader = []string{"name", "username", "office", "role", "locked", "lockout_time", "deleted"}
+
+// Export is GET /v1/orgs/{org}/users/export: text/csv, written and flushed
+// page by page so memory stays flat however large the office.
+func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
+	f, err := ParseFilter(r)
+	if err != nil {
+		return err
+	}
+	flusher, _ := w.(http.Flusher)
+	cw := csv.NewWriter(w)
+	started := false
+	err = h.svc.Export(r.Context(), admin(r), f, func(o org.Org, page []Listing) error {
+		if !started {
+			started = true
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="users.csv"`)
+			w.WriteHeader(http.StatusOK)
+			if err := cw.Write(CSVHeader); err != nil {
+				return err
+			}
+		}
+		for _, l := range page {
+			if err := cw.Write(CSVRow(o, l)); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		if flusher != nil {
+			flusher.Flush()
+		}
+		return cw.Error()
+	})
+	if err != nil && started {
+		// The status is sent; the client sees a truncated file. Log it via the edge.
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}
+
+// CSVRow is one member as an export row. Every cell is made safe against
+// CSV (formula) injection.
+func CSVRow(o org.Org, l Listing) []string {
+	lockout := ""
+	if l.LockoutTime != nil {
+		lockout = l.LockoutTime.UTC().Format(time.RFC3339)
+	}
+	return []string{
+		SafeCell(strings.TrimSpace(l.LastName + ", " + l.FirstName)),
+		SafeCell(l.Username),
+		SafeCell(office(o, l.Scope)),
+		SafeCell(l.Role.DisplayName()),
+		yn(l.Locked),
+		lockout,
+		yn(l.Deleted),
+	}
+}
+
+// office names the scope the way the portal does: the office (TIN level)
+// or one of its providers.
+func office(o org.Org, s account.Scope) string {
+	if s.IsOrg() {
+		return o.Name
+	}
+	for _, p := range o.Providers {
+		if p.NPI == s.NPI {
+			return p.Name + " (NPI " + p.NPI + ")"
+		}
+	}
+	return "NPI " + s.NPI
+}
+
+func yn(b bool) string {
+	if b {
+		return "Y"
+	}
+	return "N"
+}
+
+// SafeCell defuses a cell a spreadsheet would run as a formula (OWASP CSV
+// injection): a leading = + - @, tab or carriage return gets a leading quote.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Get is GET /v1/orgs/{org}/users/{id}.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.svc.Get(r.Context(), admin(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, d)
+}
+
+// Update is PATCH /v1/orgs/{org}/users/{id}.
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
+	var p Patch
+	if err := httpapi.Decode(r, &p); err != nil {
+		return err
+	}
+	d, err := h.svc.Update(r.Context(), admin(r), r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, d)
+}
+
+// Delete is DELETE /v1/orgs/{org}/users/{id}.
+func (h *Handlers) Delete(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.Delete(r.Context(), admin(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+// Reactivate is POST /v1/orgs/{org}/users/{id}/reactivate.
+func (h *Handlers) Reactivate(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.svc.Reactivate(r.Context(), admin(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, d)
+}
+
+type resetView struct {
+	TemporaryPassword string `json:"temporary_password,omitempty"`
+	Delivery          string `json:"delivery"`
+}
+
+// ResetPassword is POST /v1/orgs/{org}/users/{id}/reset-password.
+func (h *Handlers) ResetPassword(w http.ResponseWriter, r *http.Request) error {
+	res, err := h.svc.ResetPassword(r.Context(), admin(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, resetView(res))
+}
+
+// SetPrivileges is PUT /v1/orgs/{org}/users/{id}/privileges.
+func (h *Handlers) SetPrivileges(w http.ResponseWriter, r *http.Request) error {
+	var in map[string]string
+	if err := httpapi.Decode(r, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.SetPrivileges(r.Context(), admin(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, d)
+}
+
+// Setup is POST /v1/auth/setup: a new password from a set-up or reset link.
+func (h *Handlers) Setup(w http.ResponseWriter, r *http.Request) error {
+	var in SetupInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := h.svc.Setup(r.Context(), in); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}

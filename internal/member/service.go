@@ -1,0 +1,762 @@
+package member
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
+	"github.com/gatehouse-dev/gatehouse/internal/mail"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
+	"github.com/gatehouse-dev/gatehouse/internal/password"
+	"github.com/gatehouse-dev/gatehouse/internal/session"
+)
+
+// LinkMaker turns a path and query into an absolute URL under the portal's base URL.
+type LinkMaker func(path string, q url.Values) string
+
+// Service runs an org's accounts.
+type Service struct {
+	store    Store
+	orgs     Orgs
+	mailer   Mailer
+	sessions Sessions
+	link     LinkMaker
+	now      func() time.Time
+	hash     func(string) (string, error)
+}
+
+// NewService returns a Service.
+func NewService(store Store, orgs Orgs, mailer Mailer, sessions Sessions, link LinkMaker, now func() time.Time) *Service {
+	return &Service{store: store, orgs: orgs, mailer: mailer, sessions: sessions, link: link, now: now,
+		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
+}
+
+// Admin is the administrator acting: their membership in the org (checked
+// by the guard) and who they are for the audit log.
+type Admin struct {
+	Membership account.Membership
+	Actor      audit.Actor
+}
+
+func (a Admin) orgID() string { return a.Membership.OrgID }
+
+// mayAssign checks that the administrator may give role at scope.
+func (a Admin) mayAssign(role account.Role, scope account.Scope) error {
+	if !a.Membership.Scope.Covers(scope) {
+		return ErrScopeTooWide
+	}
+	if role == account.RoleSiteAdmin && a.Membership.Role != account.RoleSiteAdmin {
+		return ErrRoleTooHigh
+	}
+	return nil
+}
+
+// reaches reports whether the administrator may see and manage a member at
+// scope: a provider-scoped administrator only their own provider's users.
+func (a Admin) reaches(m account.Membership) bool { return a.Membership.Scope.Covers(m.Scope) }
+
+// CreateInput is POST /v1/orgs/{org}/users.
+type CreateInput struct {
+	EmployeeID  string `json:"employee_id"`
+	FirstName   string `json:"first_name"`
+	MiddleName  string `json:"middle_name"`
+	LastName    string `json:"last_name"`
+	Email       string `json:"email"`
+	Phone       string `json:"phone"`
+	Username    string `json:"username"`
+	Role        string `json:"role"`
+	Scope       string `json:"scope"`
+	Credentials string `json:"credentials"`
+	Password    string `json:"password"`
+}
+
+// Credential deliveries of a new user.
+const (
+	CredentialsTemporary = "temporary-password"
+	CredentialsEmailLink = "email-link"
+)
+
+// Created is a new user; TemporaryPassword is set only when generated, and
+// is shown once.
+type Created struct {
+	Detail            Detail
+	TemporaryPassword string
+}
+
+// Create adds a user to the org (F14), for an employee or directly.
+func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Created, error) {
+	o, err := s.org(ctx, adm.orgID())
+	if err != nil {
+		return Created{}, err
+	}
+	fields := map[string]string{}
+	username := account.NormalizeUsername(in.Username)
+	if p := account.UsernameProblem(username); p != "" {
+		fields["username"] = p
+	}
+	for name, v := range map[string]string{"first_name": in.FirstName, "last_name": in.LastName} {
+		if p := account.NameProblem(v); p != "" {
+			fields[name] = p
+		}
+	}
+	email := account.NormalizeEmail(in.Email)
+	if p := account.EmailProblem(email); p != "" {
+		fields["email"] = p
+	}
+	role, ok := account.ParseRole(in.Role)
+	if !ok {
+		fields["role"] = "must be one of site-admin, provider-admin, portal-user, clerical-user, client"
+	}
+	scope, err := account.ParseScope(in.Scope)
+	if err != nil {
+		fields["scope"] = err.Error()
+	} else if !scope.IsOrg() && !o.HasProvider(scope.NPI) {
+		fields["scope"] = "is not a provider of this organization"
+	}
+	policy := policyOf(o)
+	switch in.Credentials {
+	case CredentialsTemporary:
+		if in.Password != "" {
+			if p := policy.Problem(in.Password, username, in.FirstName, in.LastName, email, o.Name); p != "" {
+				fields["password"] = p
+			}
+		}
+	case CredentialsEmailLink:
+		if in.Password != "" {
+			fields["password"] = "is only for temporary-password credentials"
+		}
+	default:
+		fields["credentials"] = `must be "temporary-password" or "email-link"`
+	}
+	if len(in.MiddleName) > 100 {
+		fields["middle_name"] = "must be at most 100 characters"
+	}
+	if len(in.Phone) > 40 {
+		fields["phone"] = "must be at most 40 characters"
+	}
+	if len(fields) > 0 {
+		return Created{}, fault.Validation(fields)
+	}
+	if err := adm.mayAssign(role, scope); err != nil {
+		return Created{}, err
+	}
+
+	now := s.now().UTC()
+	u := account.User{ID: ident.New(), Username: username, FirstName: strings.TrimSpace(in.FirstName), MiddleName: strings.TrimSpace(in.MiddleName),
+		LastName: strings.TrimSpace(in.LastName), Email: email, Phone: strings.TrimSpace(in.Phone), CreatedAt: now}
+	m := account.Membership{UserID: u.ID, OrgID: o.ID, OrgName: o.Name, Role: role, Scope: scope, Active: true, CreatedAt: now}
+	nm := NewMember{User: u, Membership: m, EmployeeID: in.EmployeeID, Audit: adm.Actor.Entry(o.ID, audit.ActionUserCreate, "user:"+u.ID, now)}
+	var out Created
+	var token string
+	switch in.Credentials {
+	case CredentialsTemporary:
+		temp := in.Password
+		if temp == "" {
+			if temp, err = password.Temporary(); err != nil {
+				return Created{}, fmt.Errorf("create user: %w", err)
+			}
+			out.TemporaryPassword = temp
+		}
+		if nm.User.PasswordHash, err = s.hash(temp); err != nil {
+			return Created{}, err
+		}
+		expires := now.Add(LinkLifetime)
+		nm.User.PasswordChangeRequired, nm.User.TemporaryPasswordExpiresAt = true, &expires
+	case CredentialsEmailLink:
+		var link Link
+		token, link, err = s.newLink(o.ID, u.ID, now)
+		if err != nil {
+			return Created{}, err
+		}
+		nm.Link = &link
+		// No one knows this password: the user sets theirs from the link.
+		if nm.User.PasswordHash, err = s.unusablePassword(); err != nil {
+			return Created{}, err
+		}
+	}
+	if err := s.store.CreateMember(ctx, nm); err != nil {
+		if errors.Is(err, account.ErrUsernameTaken) || errors.Is(err, ErrEmployeeTaken) {
+			return Created{}, err
+		}
+		return Created{}, fmt.Errorf("create user: %w", err)
+	}
+	if token != "" {
+		if err := s.sendLink(ctx, "account-setup", nm.User, o, token, nm.Link.ExpiresAt); err != nil {
+			return Created{}, err
+		}
+	}
+	out.Detail = detailOf(nm.User, nm.Membership)
+	return out, nil
+}
+
+// List pages through the user list (F15). A provider-scoped administrator
+// sees only their own provider's members.
+func (s *Service) List(ctx context.Context, adm Admin, f Filter, limit int, cursor string) ([]Listing, string, error) {
+	f, err := adm.narrow(f)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.store.ListMembers(ctx, adm.orgID(), f, limit, cursor)
+}
+
+// exportPage is how many members the export reads per call: large enough
+// for few calls, small enough that memory stays flat.
+const exportPage = 200
+
+// Export streams every member matching f to emit, page by page, so the
+// function's memory does not grow with the org (F15).
+func (s *Service) Export(ctx context.Context, adm Admin, f Filter, emit func(org.Org, []Listing) error) error {
+	f, err := adm.narrow(f)
+	if err != nil {
+		return err
+	}
+	o, err := s.org(ctx, adm.orgID())
+	if err != nil {
+		return err
+	}
+	cursor := ""
+	for {
+		page, next, err := s.store.ListMembers(ctx, o.ID, f, exportPage, cursor)
+		if err != nil {
+			return fmt.Errorf("export users: %w", err)
+		}
+		if err := emit(o, page); err != nil {
+			return err
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// narrow restricts a provider-scoped administrator's filter to their scope.
+func (a Admin) narrow(f Filter) (Filter, error) {
+	if a.Membership.Scope.IsOrg() {
+		return f, nil
+	}
+	if f.Scope != nil && *f.Scope != a.Membership.Scope {
+		return f, ErrScopeTooWide
+	}
+	own := a.Membership.Scope
+	f.Scope = &own
+	return f, nil
+}
+
+// Get returns a member's detail (F16).
+func (s *Service) Get(ctx context.Context, adm Admin, userID string) (Detail, error) {
+	u, _, m, err := s.target(ctx, adm, userID)
+	if err != nil {
+		return Detail{}, err
+	}
+	return detailOf(u, m), nil
+}
+
+// target reads a member of the administrator's org within their reach.
+func (s *Service) target(ctx context.Context, adm Admin, userID string) (account.User, []account.Membership, account.Membership, error) {
+	if userID == "" || len(userID) > 64 {
+		return account.User{}, nil, account.Membership{}, ErrNotFound
+	}
+	u, ms, err := s.store.UserWithMemberships(ctx, userID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return account.User{}, nil, account.Membership{}, ErrNotFound
+	}
+	if err != nil {
+		return account.User{}, nil, account.Membership{}, fmt.Errorf("read user %s: %w", userID, err)
+	}
+	for _, m := range ms {
+		if m.OrgID == adm.orgID() && adm.reaches(m) {
+			return u, ms, m, nil
+		}
+	}
+	return account.User{}, nil, account.Membership{}, ErrNotFound
+}
+
+// Patch is PATCH /v1/orgs/{org}/users/{id}; nil fields are left alone.
+type Patch struct {
+	Username                *string          `json:"username"`
+	FirstName               *string          `json:"first_name"`
+	MiddleName              *string          `json:"middle_name"`
+	LastName                *string          `json:"last_name"`
+	Email                   *string          `json:"email"`
+	Phone                   *string          `json:"phone"`
+	Role                    *string          `json:"role"`
+	Scope                   *string          `json:"scope"`
+	NotificationPreferences *map[string]bool `json:"notification_preferences"`
+	Locked                  *bool            `json:"locked"`
+	Deleted                 *bool            `json:"deleted"`
+}
+
+// change is one administrator edit: mutate gets copies of the user and of
+// the membership in the org and says what happened.
+type change struct {
+	action            string
+	passwordChanged   bool
+	clearFailedLogins bool
+	endSessions       bool
+	link              *Link
+}
+
+// Update applies a PATCH (F16, F18 via deleted, F2 via locked).
+func (s *Service) Update(ctx context.Context, adm Admin, userID string, p Patch) (Detail, error) {
+	o, err := s.org(ctx, adm.orgID())
+	if err != nil {
+		return Detail{}, err
+	}
+	fields := map[string]string{}
+	var role account.Role
+	var scope account.Scope
+	if p.FirstName != nil {
+		if pr := account.NameProblem(*p.FirstName); pr != "" {
+			fields["first_name"] = pr
+		}
+	}
+	if p.LastName != nil {
+		if pr := account.NameProblem(*p.LastName); pr != "" {
+			fields["last_name"] = pr
+		}
+	}
+	if p.MiddleName != nil && len(*p.MiddleName) > 100 {
+		fields["middle_name"] = "must be at most 100 characters"
+	}
+	if p.Phone != nil && len(*p.Phone) > 40 {
+		fields["phone"] = "must be at most 40 characters"
+	}
+	if p.Email != nil {
+		if pr := account.EmailProblem(account.NormalizeEmail(*p.Email)); pr != "" {
+			fields["email"] = pr
+		}
+	}
+	if p.Role != nil {
+		r, ok := account.ParseRole(*p.Role)
+		if !ok {
+			fields["role"] = "must be one of site-admin, provider-admin, portal-user, clerical-user, client"
+		}
+		role = r
+	}
+	if p.Scope != nil {
+		sc, err := account.ParseScope(*p.Scope)
+		if err != nil {
+			fields["scope"] = err.Error()
+		} else if !sc.IsOrg() && !o.HasProvider(sc.NPI) {
+			fields["scope"] = "is not a provider of this organization"
+		}
+		scope = sc
+	}
+	if p.NotificationPreferences != nil && len(*p.NotificationPreferences) > 20 {
+		fields["notification_preferences"] = "has too many entries"
+	}
+	if len(fields) > 0 {
+		return Detail{}, fault.Validation(fields)
+	}
+	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
+		if p.Username != nil && account.NormalizeUsername(*p.Username) != u.Username {
+			return change{}, ErrUsernameImmutable
+		}
+		c := change{action: audit.ActionUserUpdate}
+		if p.Role != nil || p.Scope != nil {
+			if p.Role == nil {
+				role = m.Role
+			}
+			if p.Scope == nil {
+				scope = m.Scope
+			}
+			if err := adm.mayAssign(role, scope); err != nil {
+				return change{}, err
+			}
+			if role != m.Role && role == account.RoleSiteAdmin {
+				// A site administrator never has support access (F20).
+				delete(m.Privileges, account.ModuleSupport)
+			}
+			m.Role, m.Scope = role, scope
+		}
+		set(&u.FirstName, p.FirstName)
+		set(&u.MiddleName, p.MiddleName)
+		set(&u.LastName, p.LastName)
+		set(&u.Phone, p.Phone)
+		if p.Email != nil {
+			u.Email = account.NormalizeEmail(*p.Email)
+		}
+		if p.NotificationPreferences != nil {
+			u.NotificationPreferences = *p.NotificationPreferences
+		}
+		if p.Locked != nil && *p.Locked != u.Locked {
+			c = s.lockChange(u, *p.Locked)
+		}
+		if p.Deleted != nil && *p.Deleted != u.Deleted {
+			c = s.deleteChange(u, *p.Deleted)
+		}
+		return c, nil
+	})
+}
+
+func set(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
+	}
+}
+
+func (s *Service) lockChange(u *account.User, lock bool) change {
+	u.Locked = lock
+	if lock {
+		at := s.now().UTC()
+		u.LockoutTime = &at
+		return change{action: audit.ActionUserLock, endSessions: true}
+	}
+	u.LockoutTime = nil
+	return change{action: audit.ActionUserUnlock, clearFailedLogins: true}
+}
+
+func (s *Service) deleteChange(u *account.User, del bool) change {
+	u.Deleted = del
+	if del {
+		return change{action: audit.ActionUserDelete, endSessions: true}
+	}
+	return change{action: audit.ActionUserReactivate}
+}
+
+// Delete is the logical delete (F18): the user can no longer sign in, their
+// sessions end at once, the record stays.
+func (s *Service) Delete(ctx context.Context, adm Admin, userID string) error {
+	_, err := s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
+		return s.deleteChange(u, true), nil
+	})
+	return err
+}
+
+// Reactivate undoes a logical delete (F18, F23).
+func (s *Service) Reactivate(ctx context.Context, adm Admin, userID string) (Detail, error) {
+	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
+		return s.deleteChange(u, false), nil
+	})
+}
+
+// ResetResult is an administrator reset: the temporary password, or the
+// delivery when the org hides temporary passwords.
+type ResetResult struct {
+	TemporaryPassword string
+	Delivery          string // "temporary-password" or "email-link"
+}
+
+// ResetPassword is the administrator reset (F17): a generated temporary
+// password, valid 24 h and to be changed at the next sign-in, shown once to
+// the administrator and emailed to the user; or, when the org sets
+// admin_sees_temporary_password=false, an emailed reset link only (ASVS 6.4.6).
+func (s *Service) ResetPassword(ctx context.Context, adm Admin, userID string) (ResetResult, error) {
+	o, err := s.org(ctx, adm.orgID())
+	if err != nil {
+		return ResetResult{}, err
+	}
+	now := s.now().UTC()
+	var res ResetResult
+	var hash, token string
+	var link Link
+	if o.Settings.HideTemporaryPassword {
+		res.Delivery = CredentialsEmailLink
+		if token, link, err = s.newLink(o.ID, userID, now); err != nil {
+			return ResetResult{}, err
+		}
+	} else {
+		res.Delivery = CredentialsTemporary
+		if res.TemporaryPassword, err = password.Temporary(); err != nil {
+			return ResetResult{}, fmt.Errorf("reset password: %w", err)
+		}
+		if hash, err = s.hash(res.TemporaryPassword); err != nil {
+			return ResetResult{}, err
+		}
+	}
+	var user account.User
+	_, err = s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
+		if u.Deleted {
+			return change{}, fault.Conflict("user_deleted", "This user is deleted; reactivate them first.")
+		}
+		c := change{action: audit.ActionUserReset, endSessions: true}
+		if token != "" {
+			c.link = &link
+		} else {
+			expires := now.Add(LinkLifetime)
+			u.PasswordHash, u.PasswordChangeRequired, u.TemporaryPasswordExpiresAt = hash, true, &expires
+			c.passwordChanged = true
+		}
+		user = *u
+		return c, nil
+	})
+	if err != nil {
+		return ResetResult{}, err
+	}
+	if token != "" {
+		return res, s.sendLink(ctx, "password-reset-link", user, o, token, link.ExpiresAt)
+	}
+	msg, err := mail.Render("temporary-password", user.Email, map[string]string{
+		"OrgName": o.Name, "Username": user.Username, "TemporaryPassword": res.TemporaryPassword,
+		"ExpiresAt": now.Add(LinkLifetime).Format(time.RFC3339), "SignIn": s.link("/", nil),
+	})
+	if err != nil {
+		return ResetResult{}, err
+	}
+	if err := s.mailer.Send(ctx, msg); err != nil {
+		return ResetResult{}, fmt.Errorf("email temporary password to %s: %w", user.ID, err)
+	}
+	return res, nil
+}
+
+// SetPrivileges replaces the member's per-module overrides (F19). Levels
+// are checked against the administrator's own; a site administrator's
+// support access stays none (F20).
+func (s *Service) SetPrivileges(ctx context.Context, adm Admin, userID string, levels map[string]string) (Detail, error) {
+	fields := map[string]string{}
+	privs := map[account.Module]account.Level{}
+	for name, lv := range levels {
+		mod, ok := account.ParseModule(name)
+		if !ok {
+			fields[name] = "is not a module"
+			continue
+		}
+		l, ok := account.ParseLevel(lv)
+		if !ok {
+			fields[name] = `must be "full", "view" or "none"`
+			continue
+		}
+		privs[mod] = l
+	}
+	if len(fields) > 0 {
+		return Detail{}, fault.Validation(fields)
+	}
+	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
+		if m.Role == account.RoleSiteAdmin && privs[account.ModuleSupport] != "" && privs[account.ModuleSupport] != account.LevelNone {
+			return change{}, fault.Validation(map[string]string{"support": "site administrators never have support access"})
+		}
+		for mod, l := range privs {
+			if !adm.Membership.Level(mod).Allows(l) {
+				return change{}, ErrAboveOwnLevel
+			}
+		}
+		m.Privileges = privs
+		return change{action: audit.ActionUserPrivileges}, nil
+	})
+}
+
+// maxSaveAttempts bounds the retries of a save whose kept site
+// administrator changed meanwhile (the index is eventually consistent).
+const maxSaveAttempts = 3
+
+// apply reads the target, lets mutate change copies of the user and of the
+// membership in the org, and writes the result in one transaction with the
+// audit entry. Whenever the change would leave an org without an active
+// site administrator it is refused with 409 last_site_admin; the store
+// re-checks the kept administrator inside the transaction, so two
+// administrators demoting each other at once cannot both succeed.
+func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate func(*account.User, *account.Membership) (change, error)) (Detail, error) {
+	for attempt := 1; ; attempt++ {
+		u, ms, m, err := s.target(ctx, adm, userID)
+		if err != nil {
+			return Detail{}, err
+		}
+		if m.Role == account.RoleSiteAdmin && adm.Membership.Role != account.RoleSiteAdmin {
+			return Detail{}, ErrRoleTooHigh
+		}
+		before := u
+		newU := u
+		newU.NotificationPreferences = maps.Clone(u.NotificationPreferences)
+		newM := m
+		newM.Privileges = maps.Clone(m.Privileges)
+		if newM.Privileges == nil {
+			newM.Privileges = map[account.Module]account.Level{}
+		}
+		c, err := mutate(&newU, &newM)
+		if err != nil {
+			return Detail{}, err
+		}
+		now := s.now().UTC()
+		if c.endSessions || c.passwordChanged || c.link != nil {
+			newU.SessionsNotBefore = now
+		}
+		newMs := make([]account.Membership, len(ms))
+		keep := map[string]string{}
+		for i, x := range ms {
+			if x.OrgID == m.OrgID {
+				newMs[i] = newM
+			} else {
+				newMs[i] = x
+			}
+			if x.ActiveSiteAdmin(before) && !newMs[i].ActiveSiteAdmin(newU) {
+				other, err := s.otherSiteAdmin(ctx, x.OrgID, u.ID, attempt)
+				if err != nil {
+					return Detail{}, err
+				}
+				keep[x.OrgID] = other
+			}
+		}
+		err = s.store.SaveMember(ctx, Save{User: newU, Memberships: newMs, PasswordChanged: c.passwordChanged,
+			ClearFailedLogins: c.clearFailedLogins, KeepSiteAdmins: keep, Link: c.link,
+			Audit: adm.Actor.Entry(m.OrgID, c.action, "user:"+u.ID, now)})
+		switch {
+		case errors.Is(err, ErrKeepSiteAdminGone) && attempt < maxSaveAttempts:
+			continue
+		case errors.Is(err, ErrKeepSiteAdminGone):
+			return Detail{}, ErrLastSiteAdmin
+		case errors.Is(err, fault.ErrConflict):
+			return Detail{}, ErrEditConflict
+		case err != nil:
+			return Detail{}, fmt.Errorf("save user %s: %w", u.ID, err)
+		}
+		if c.endSessions || c.passwordChanged || c.link != nil {
+			// The stamp written above already ends them; this removes the items.
+			if err := s.sessions.EndAll(context.WithoutCancel(ctx), u.ID); err != nil {
+				return Detail{}, err
+			}
+		}
+		newM.Rev++
+		return detailOf(newU, newM), nil
+	}
+}
+
+// otherSiteAdmin picks an active site administrator of org other than
+// userID; later attempts pick later candidates, in case the index was stale.
+func (s *Service) otherSiteAdmin(ctx context.Context, orgID, userID string, attempt int) (string, error) {
+	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
+	if err != nil {
+		return "", fmt.Errorf("find site administrators of %s: %w", orgID, err)
+	}
+	var others []string
+	for _, id := range ids {
+		if id != userID {
+			others = append(others, id)
+		}
+	}
+	if len(others) == 0 {
+		return "", ErrLastSiteAdmin
+	}
+	return others[(attempt-1)%len(others)], nil
+}
+
+// SetupInput is POST /v1/auth/setup.
+type SetupInput struct {
+	Token       string `json:"token"`
+	NewPassword string `json:"new_password"`
+	CodeWord    string `json:"code_word"`
+}
+
+// maxCodeWordAttempts is how many wrong code words one link survives.
+const maxCodeWordAttempts = 5
+
+// Setup sets a password from a set-up or reset link; where the org has a
+// practice code word, it is required (F6, F14).
+func (s *Service) Setup(ctx context.Context, in SetupInput) error {
+	if in.Token == "" || len(in.Token) > 128 {
+		return ErrLinkNotFound
+	}
+	tokenHash := session.HashToken(in.Token)
+	l, err := s.store.LinkByToken(ctx, tokenHash)
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && l.Purpose != LinkSetup) {
+		return ErrLinkNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("read set-up link: %w", err)
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return ErrLinkExpired
+	}
+	if l.Attempts >= maxCodeWordAttempts {
+		return ErrTooManyAttempts
+	}
+	o, err := s.org(ctx, l.OrgID)
+	if err != nil {
+		return err
+	}
+	u, _, err := s.store.UserWithMemberships(ctx, l.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return ErrLinkNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("set up password: %w", err)
+	}
+	if o.Settings.CodeWordHash != "" {
+		if in.CodeWord == "" {
+			return ErrCodeWordRequired
+		}
+		ok, err := password.Verify(strings.TrimSpace(in.CodeWord), o.Settings.CodeWordHash)
+		if err != nil {
+			return fmt.Errorf("verify code word of %s: %w", o.ID, err)
+		}
+		if !ok {
+			if err := s.store.CountLinkAttempt(ctx, tokenHash, maxCodeWordAttempts); errors.Is(err, fault.ErrConflict) {
+				return ErrTooManyAttempts
+			} else if err != nil {
+				return err
+			}
+			return ErrCodeWordMismatch
+		}
+	}
+	if p := policyOf(o).Problem(in.NewPassword, u.Username, u.FirstName, u.LastName, u.Email, o.Name); p != "" {
+		return fault.Validation(map[string]string{"new_password": p})
+	}
+	hash, err := s.hash(in.NewPassword)
+	if err != nil {
+		return err
+	}
+	if err := s.store.UseLink(ctx, l, hash); errors.Is(err, fault.ErrConflict) {
+		return ErrLinkNotFound
+	} else if err != nil {
+		return fmt.Errorf("set up password: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) newLink(orgID, userID string, now time.Time) (string, Link, error) {
+	token, tokenHash, err := session.NewToken()
+	if err != nil {
+		return "", Link{}, err
+	}
+	return token, Link{TokenHash: tokenHash, Purpose: LinkSetup, OrgID: orgID, UserID: userID, ExpiresAt: now.Add(LinkLifetime)}, nil
+}
+
+func (s *Service) sendLink(ctx context.Context, kind string, u account.User, o org.Org, token string, expires time.Time) error {
+	msg, err := mail.Render(kind, u.Email, map[string]any{
+		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/setup", url.Values{"token": {token}}),
+		"ExpiresAt": expires.Format(time.RFC3339), "CodeWord": o.Settings.CodeWordHash != "",
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.mailer.Send(ctx, msg); err != nil {
+		return fmt.Errorf("email %s link to %s: %w", kind, u.ID, err)
+	}
+	return nil
+}
+
+// unusablePassword is the hash of a random secret nobody knows, so a user
+// waiting for their set-up link has a well-formed hash that matches nothing.
+func (s *Service) unusablePassword() (string, error) {
+	secret, _, err := session.NewToken()
+	if err != nil {
+		return "", err
+	}
+	return s.hash(secret)
+}
+
+func (s *Service) org(ctx context.Context, id string) (org.Org, error) {
+	o, err := s.orgs.GetOrg(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return org.Org{}, org.ErrNotFound
+	}
+	if err != nil {
+		return org.Org{}, fmt.Errorf("read org %s: %w", id, err)
+	}
+	return o, nil
+}
+
+func policyOf(o org.Org) password.Policy {
+	if o.Settings.PasswordMinLength > 0 {
+		return password.Policy{MinLength: o.Settings.PasswordMinLength}
+	}
+	return password.DefaultPolicy
+}

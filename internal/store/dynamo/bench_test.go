@@ -1,0 +1,162 @@
+package dynamo_test
+
+import (
+	"bufio"
+	"context"
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/pquerna/otp/totp"
+	"net/http"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/infra/local/stack"
+	"github.com/gatehouse-dev/gatehouse/internal/app"
+	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+)
+
+// countingTransport counts DynamoDB API calls by operation.
+type countingTransport struct {
+	next  http.RoundTripper
+	calls atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_") {
+		c.calls.Add(1)
+	}
+	return c.next.RoundTrip(r)
+}
+
+const benchMembers = 20000
+
+// BenchmarkUserAdmin20k measures the user list and its CSV export for an
+// office of 20,000 members on the local stack: p50/p99 latency, DynamoDB
+// calls per request and (export) the peak heap of the process.
+func BenchmarkUserAdmin20k(b *testing.B) {
+	ctx := context.Background()
+	counter := &countingTransport{next: http.DefaultTransport}
+	awsCfg := testenv.AWSConfig(b)
+	awsCfg.HTTPClient = &http.Client{Transport: counter}
+	cfg := testenv.Config(b, testenv.NewTable(b))
+	a := app.New(cfg, awsCfg, testenv.Logger(b))
+	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(st.Close)
+	if _, err := stack.SeedDemo(ctx, a); err != nil {
+		b.Fatal(err)
+	}
+	orgs, _, err := a.Store.ListOrgs(ctx, 1, "")
+	if err != nil || len(orgs) != 1 {
+		b.Fatalf("demo org: %v %v", orgs, err)
+	}
+	o := orgs[0]
+	start := time.Now()
+	if err := a.Store.SeedListings(ctx, o.ID, o.Name, benchMembers); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d members in %s", benchMembers, time.Since(start).Round(time.Second))
+	res, err := a.Auth.Login(ctx, auth.Credentials{Username: stack.DemoUsername, Password: stack.DemoPassword})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A site administrator acts only once enrolled in MFA (F20).
+	p := auth.Principal{Session: res.Session, User: res.User, Memberships: res.Memberships}
+	enrol, err := a.Auth.StartTOTP(ctx, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	code, err := totp.GenerateCode(enrol.Secret, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.Auth.VerifyTOTP(ctx, p, code); err != nil {
+		b.Fatal(err)
+	}
+	get := func(path string) *http.Response {
+		req, _ := http.NewRequest("GET", st.APIURL+"/v1/orgs/"+o.ID+path, nil)
+		req.Header.Set("Authorization", "Bearer "+res.Token)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil || r.StatusCode != 200 {
+			b.Fatalf("GET %s: %v %v", path, r.Status, err)
+		}
+		return r
+	}
+
+	b.Run("list-page-50", func(b *testing.B) {
+		var lat []time.Duration
+		calls0 := counter.calls.Load()
+		for i := 0; i < max(b.N, 200); i++ {
+			t0 := time.Now()
+			r := get("/users?limit=50&last_name=" + []string{"", "smith", "jo", "brown1"}[i%4])
+			_, _ = bufio.NewReader(r.Body).Discard(1 << 20)
+			r.Body.Close()
+			lat = append(lat, time.Since(t0))
+		}
+		report(b, lat, counter.calls.Load()-calls0)
+	})
+
+	b.Run("export-20000", func(b *testing.B) {
+		var lat []time.Duration
+		calls0 := counter.calls.Load()
+		peak := heapSampler()
+		for i := 0; i < max(b.N, 5); i++ {
+			t0 := time.Now()
+			r := get("/users/export")
+			sc := bufio.NewScanner(r.Body)
+			rows := 0
+			for sc.Scan() {
+				rows++
+			}
+			r.Body.Close()
+			lat = append(lat, time.Since(t0))
+			if rows != benchMembers+2 { // header, the demo administrator, the seeded members
+				b.Fatalf("export has %d lines, want %d", rows, benchMembers+2)
+			}
+		}
+		heap := peak()
+		report(b, lat, counter.calls.Load()-calls0)
+		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
+	})
+}
+
+// report writes p50/p99 latency and DynamoDB calls per request.
+func report(b *testing.B, lat []time.Duration, calls int64) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	p := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(p(0.50), "p50-ms")
+	b.ReportMetric(p(0.99), "p99-ms")
+	b.ReportMetric(float64(calls)/float64(len(lat)), "ddb-calls/req")
+	b.Logf("%d requests: p50 %.1f ms, p99 %.1f ms, %.1f DynamoDB calls per request", len(lat), p(0.50), p(0.99), float64(calls)/float64(len(lat)))
+}
+
+// heapSampler samples the heap every 10 ms until the returned function is
+// called, which returns the peak HeapAlloc seen.
+func heapSampler() func() uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 { close(stop); wg.Wait(); return peak.Load() }
+}

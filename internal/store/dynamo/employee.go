@@ -1,0 +1,128 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/employee"
+)
+
+var _ employee.Store = (*Store)(nil)
+
+type employeeRecord struct {
+	PK, SK        string
+	Type          string
+	ID            string
+	OrgID         string
+	FirstName     string
+	LastName      string
+	MiddleInitial string `dynamodbav:",omitempty"`
+	ProviderType  string `dynamodbav:",omitempty"`
+	EmployeeNo    string `dynamodbav:",omitempty"`
+	Phone         string `dynamodbav:",omitempty"`
+	Fax           string `dynamodbav:",omitempty"`
+	Email         string `dynamodbav:",omitempty"`
+	Title         string `dynamodbav:",omitempty"`
+	Active        bool
+	Source        string
+	UserID        string `dynamodbav:",omitempty"` // set by CreateMember
+	CreatedAt     string
+	Rev           int `dynamodbav:",omitempty"`
+}
+
+func toEmployeeRecord(e employee.Employee) employeeRecord {
+	return employeeRecord{PK: orgPK(e.OrgID), SK: employeeSK(e.ID), Type: "Employee", ID: e.ID, OrgID: e.OrgID, FirstName: e.FirstName,
+		LastName: e.LastName, MiddleInitial: e.MiddleInitial, ProviderType: e.ProviderType, EmployeeNo: e.EmployeeNo, Phone: e.Phone,
+		Fax: e.Fax, Email: e.Email, Title: e.Title, Active: e.Active, Source: e.Source, UserID: e.UserID, CreatedAt: formatTime(e.CreatedAt), Rev: e.Rev}
+}
+
+func (r employeeRecord) employee() employee.Employee {
+	return employee.Employee{ID: r.ID, OrgID: r.OrgID, FirstName: r.FirstName, LastName: r.LastName, MiddleInitial: r.MiddleInitial,
+		ProviderType: r.ProviderType, EmployeeNo: r.EmployeeNo, Phone: r.Phone, Fax: r.Fax, Email: r.Email, Title: r.Title,
+		Active: r.Active, Source: r.Source, UserID: r.UserID, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
+}
+
+// CreateEmployee stores a new employee with its audit entry.
+func (s *Store) CreateEmployee(ctx context.Context, e employee.Employee, a audit.Entry) error {
+	ei, err := s.putNewTx(toEmployeeRecord(e))
+	if err != nil {
+		return err
+	}
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "create employee", []types.TransactWriteItem{ei, ai})
+}
+
+// GetEmployee reads one employee of the org.
+func (s *Store) GetEmployee(ctx context.Context, orgID, id string) (employee.Employee, error) {
+	var r employeeRecord
+	if err := s.getItem(ctx, "get employee", orgPK(orgID), employeeSK(id), &r); err != nil {
+		return employee.Employee{}, err
+	}
+	return r.employee(), nil
+}
+
+// SaveEmployee replaces an employee read at e.Rev, keeping the user link
+// that CreateMember may have set since, with its audit entry.
+func (s *Store) SaveEmployee(ctx context.Context, e employee.Employee, a audit.Entry) error {
+	rec := toEmployeeRecord(e)
+	rec.Rev = e.Rev + 1
+	item, err := marshal(rec)
+	if err != nil {
+		return err
+	}
+	cond, vals := "Rev = :rev", map[string]types.AttributeValue{":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(e.Rev)}}
+	if e.Rev == 0 {
+		cond, vals = "attribute_exists(PK) AND attribute_not_exists(Rev)", nil
+	}
+	if e.UserID == "" {
+		cond += " AND attribute_not_exists(UserID)"
+	}
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "save employee", []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String(cond), ExpressionAttributeValues: vals}}, ai})
+}
+
+// ListEmployees pages through the org's employees (by id, i.e. creation).
+func (s *Store) ListEmployees(ctx context.Context, orgID string, limit int, cursor string) ([]employee.Employee, string, error) {
+	pk := orgPK(orgID)
+	start, err := decodeCursor(cursor, attrPK, pk)
+	if err != nil {
+		return nil, "", err
+	}
+	if start != nil && (len(start) != 2 || !strings.HasPrefix(stringAttr(start, attrSK), skEmployeePrefix)) {
+		return nil, "", ErrBadCursor
+	}
+	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skEmployeePrefix)},
+		Limit:                     aws.Int32(int32(limit)),
+		ExclusiveStartKey:         start,
+	})
+	if err != nil {
+		return nil, "", s.wrap("list employees", err)
+	}
+	var recs []employeeRecord
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
+		return nil, "", fmt.Errorf("list employees: %w", err)
+	}
+	out := make([]employee.Employee, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.employee())
+	}
+	return out, encodeCursor(res.LastEvaluatedKey), nil
+}

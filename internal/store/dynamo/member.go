@@ -1,0 +1,432 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/member"
+)
+
+var _ member.Store = (*Store)(nil)
+
+// listedMembership is the membership item with the user list's copy of the
+// user's fields and its two sort keys (GSI1 by role, GSI2 by last name).
+func listedMembership(m account.Membership, u account.User) membershipRecord {
+	r := toMembershipRecord(m)
+	first, last := strings.ToLower(u.FirstName), strings.ToLower(u.LastName)
+	r.Username, r.FirstName, r.LastName, r.Email = u.Username, u.FirstName, u.LastName, u.Email
+	r.FirstLower, r.LastLower = first, last
+	r.Locked, r.LockoutTime, r.Deleted = u.Locked, formatTimePtr(u.LockoutTime), u.Deleted
+	r.GSI1SK = memberRoleGSI1(string(m.Role)) + last + "#" + first + "#" + m.UserID
+	r.GSI2PK, r.GSI2SK = orgByLastGSI2(m.OrgID), last+"#"+first+"#"+m.UserID
+	return r
+}
+
+// memberByFirstItem is the transaction Put of the copy of a listed
+// membership keyed by first name (only on GSI2).
+func (s *Store) memberByFirstItem(r membershipRecord) (types.TransactWriteItem, error) {
+	r.PK, r.SK, r.Type = orgPK(r.OrgID), memberByFirstSK(r.UserID), "MemberByFirstName"
+	r.GSI2PK, r.GSI2SK = orgByFirstGSI2(r.OrgID), r.FirstLower+"#"+r.LastLower+"#"+r.UserID
+	item, err := marshal(r)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	delete(item, attrGSI1PK)
+	delete(item, attrGSI1SK)
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}}, nil
+}
+
+func (r membershipRecord) listing() member.Listing {
+	scope, _ := account.ParseScope(r.Scope)
+	return member.Listing{UserID: r.UserID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
+		Role: account.Role(r.Role), Scope: scope, Locked: r.Locked, LockoutTime: parseTimePtr(r.LockoutTime), Deleted: r.Deleted}
+}
+
+// newMembershipItems create a membership (index 0, fails if it exists) and
+// its first-name copy.
+func (s *Store) newMembershipItems(m account.Membership, u account.User) ([]types.TransactWriteItem, error) {
+	rec := listedMembership(m, u)
+	mi, err := s.putNewTx(rec)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := s.memberByFirstItem(rec)
+	if err != nil {
+		return nil, err
+	}
+	return []types.TransactWriteItem{mi, fi}, nil
+}
+
+type auditRecord struct {
+	PK, SK        string
+	Type          string
+	ID            string
+	OrgID         string
+	At            string
+	Actor         string
+	ActorUsername string `dynamodbav:",omitempty"`
+	Action        string
+	Target        string
+	RequestID     string `dynamodbav:",omitempty"`
+	IP            string `dynamodbav:",omitempty"`
+}
+
+func (s *Store) auditItem(e audit.Entry) (types.TransactWriteItem, error) {
+	at := formatTime(e.At)
+	return s.putNewTx(auditRecord{PK: orgPK(e.OrgID), SK: auditSK(at, e.ID), Type: "Audit", ID: e.ID, OrgID: e.OrgID, At: at,
+		Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP})
+}
+
+// PutAudit writes one audit entry on its own, for changes that have no
+// transaction to join.
+func (s *Store) PutAudit(ctx context.Context, e audit.Entry) error {
+	it, err := s.auditItem(e)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: it.Put.Item, ConditionExpression: it.Put.ConditionExpression})
+	return s.wrap("put audit entry", err)
+}
+
+// ListAudit pages through an org's audit entries, newest first.
+func (s *Store) ListAudit(ctx context.Context, orgID string, limit int, cursor string) ([]audit.Entry, string, error) {
+	pk := orgPK(orgID)
+	start, err := decodeCursor(cursor, attrPK, pk)
+	if err != nil {
+		return nil, "", err
+	}
+	if start != nil && !strings.HasPrefix(stringAttr(start, attrSK), skAuditPrefix) {
+		return nil, "", ErrBadCursor
+	}
+	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(pk), ":sk": str(skAuditPrefix),
+		},
+		ScanIndexForward:  aws.Bool(false),
+		Limit:             aws.Int32(int32(limit)),
+		ExclusiveStartKey: start,
+	})
+	if err != nil {
+		return nil, "", s.wrap("list audit", err)
+	}
+	var recs []auditRecord
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
+		return nil, "", fmt.Errorf("list audit: %w", err)
+	}
+	out := make([]audit.Entry, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, audit.Entry{ID: r.ID, OrgID: r.OrgID, At: parseTime(r.At), Actor: r.Actor, ActorUsername: r.ActorUsername,
+			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP})
+	}
+	return out, encodeCursor(res.LastEvaluatedKey), nil
+}
+
+func (s *Store) linkItem(l member.Link) (types.TransactWriteItem, error) {
+	return s.putNewTx(linkRecord{PK: linkPK(l.TokenHash), SK: skLink, Type: "Link", Purpose: l.Purpose, OrgID: l.OrgID,
+		TargetID: l.UserID, ExpiresAt: formatTime(l.ExpiresAt), TTL: ttl(l.ExpiresAt.Add(linkGrace))})
+}
+
+// CreateMember writes a new user, its claim, membership, first-name copy,
+// the employee link, the set-up link and the audit entry in one transaction.
+func (s *Store) CreateMember(ctx context.Context, nm member.NewMember) error {
+	items, err := s.newUserItems(nm.User, nm.Membership) // 0: username claim
+	if err != nil {
+		return err
+	}
+	employeeAt := -1
+	if nm.EmployeeID != "" {
+		employeeAt = len(items)
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: key(orgPK(nm.Membership.OrgID), employeeSK(nm.EmployeeID)),
+			UpdateExpression:          aws.String("SET UserID = :u"),
+			ConditionExpression:       aws.String("attribute_exists(PK) AND Active = :t AND attribute_not_exists(UserID)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":u": str(nm.User.ID), ":t": &types.AttributeValueMemberBOOL{Value: true}},
+		}})
+	}
+	if nm.Link != nil {
+		li, err := s.linkItem(*nm.Link)
+		if err != nil {
+			return err
+		}
+		items = append(items, li)
+	}
+	ai, err := s.auditItem(nm.Audit)
+	if err != nil {
+		return err
+	}
+	items = append(items, ai)
+	err = s.transact(ctx, "create member", items)
+	switch {
+	case failedAt(err, 0):
+		return account.ErrUsernameTaken
+	case employeeAt >= 0 && failedAt(err, employeeAt):
+		return member.ErrEmployeeTaken
+	}
+	return err
+}
+
+// SaveMember writes an administrator's change of a user: the user item
+// (only the fields running accounts owns, so sign-in state written by
+// others survives), every membership and its first-name copy (each
+// conditioned on the revision that was read), the kept site administrators'
+// checks, the link and the audit entry, all in one transaction.
+func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
+	u := sv.User
+	upd := newUpdate()
+	upd.set("FirstName", str(u.FirstName))
+	upd.set("MiddleName", str(u.MiddleName))
+	upd.set("LastName", str(u.LastName))
+	upd.set("Email", str(u.Email))
+	upd.set("GSI1PK", str(emailGSI1(account.NormalizeEmail(u.Email))))
+	upd.set("Phone", str(u.Phone))
+	upd.set("Locked", boolAttr(u.Locked))
+	upd.set("Deleted", boolAttr(u.Deleted))
+	upd.setTime("LockoutTime", formatTimePtr(u.LockoutTime))
+	if len(u.NotificationPreferences) > 0 {
+		prefs, err := attributevalue.Marshal(u.NotificationPreferences)
+		if err != nil {
+			return fmt.Errorf("save member: %w", err)
+		}
+		upd.set("NotificationPreferences", prefs)
+	} else {
+		upd.remove("NotificationPreferences")
+	}
+	if !u.SessionsNotBefore.IsZero() {
+		upd.set("SessionsNotBefore", str(formatTime(u.SessionsNotBefore)))
+	}
+	if sv.PasswordChanged {
+		upd.set("PasswordHash", str(u.PasswordHash))
+		upd.set("PasswordChangeRequired", boolAttr(u.PasswordChangeRequired))
+		upd.setTime("TemporaryPasswordExpiresAt", formatTimePtr(u.TemporaryPasswordExpiresAt))
+	}
+	if sv.ClearFailedLogins {
+		upd.remove("FailedLogins")
+	}
+	items := []types.TransactWriteItem{{Update: upd.item(&s.table, key(userPK(u.ID), skUser), "attribute_exists(PK)")}}
+	for _, m := range sv.Memberships {
+		rec := listedMembership(m, u)
+		rec.Rev = m.Rev + 1
+		item, err := marshal(rec)
+		if err != nil {
+			return err
+		}
+		cond, vals := "Rev = :rev", map[string]types.AttributeValue{":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(m.Rev)}}
+		if m.Rev == 0 {
+			cond, vals = "attribute_exists(PK) AND attribute_not_exists(Rev)", nil
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+			ConditionExpression: aws.String(cond), ExpressionAttributeValues: vals}})
+		fi, err := s.memberByFirstItem(rec)
+		if err != nil {
+			return err
+		}
+		items = append(items, fi)
+	}
+	keepFrom := len(items)
+	orgs := make([]string, 0, len(sv.KeepSiteAdmins))
+	for o := range sv.KeepSiteAdmins {
+		orgs = append(orgs, o)
+	}
+	sort.Strings(orgs)
+	checkedUser := map[string]bool{}
+	for _, orgID := range orgs {
+		keep := sv.KeepSiteAdmins[orgID]
+		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: key(userPK(keep), memberSK(orgID)),
+			ConditionExpression:       aws.String("#role = :sa AND Active = :t"),
+			ExpressionAttributeNames:  map[string]string{"#role": "Role"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":sa": str(string(account.RoleSiteAdmin)), ":t": boolAttr(true)},
+		}})
+		if !checkedUser[keep] {
+			checkedUser[keep] = true
+			// The user item is the truth for locked and deleted.
+			items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+				TableName: &s.table, Key: key(userPK(keep), skUser),
+				ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(Locked) OR Locked = :f) AND (attribute_not_exists(Deleted) OR Deleted = :f)"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":f": boolAttr(false)},
+			}})
+		}
+	}
+	keepTo := len(items)
+	if sv.Link != nil {
+		li, err := s.linkItem(*sv.Link)
+		if err != nil {
+			return err
+		}
+		items = append(items, li)
+	}
+	ai, err := s.auditItem(sv.Audit)
+	if err != nil {
+		return err
+	}
+	items = append(items, ai)
+	err = s.transact(ctx, "save member", items)
+	for i := keepFrom; i < keepTo; i++ {
+		if failedAt(err, i) {
+			return member.ErrKeepSiteAdminGone
+		}
+	}
+	if failedAt(err, 0) {
+		return fault.ErrNotFound
+	}
+	return err
+}
+
+// ActiveSiteAdmins lists the org's active site administrators from GSI1
+// (eventually consistent: SaveMember checks the one it keeps).
+func (s *Store) ActiveSiteAdmins(ctx context.Context, orgID string) ([]string, error) {
+	var out []string
+	var start map[string]types.AttributeValue
+	for {
+		res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+			TableName: &s.table, IndexName: aws.String("GSI1"),
+			KeyConditionExpression: aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :role)"),
+			FilterExpression:       aws.String("Active = :t AND Locked = :f AND Deleted = :f"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": str(orgMembersGSI1(orgID)), ":role": str(memberRoleGSI1(string(account.RoleSiteAdmin))),
+				":t": boolAttr(true), ":f": boolAttr(false),
+			},
+			ProjectionExpression: aws.String("UserID"),
+			ExclusiveStartKey:    start,
+		})
+		if err != nil {
+			return nil, s.wrap("list site administrators", err)
+		}
+		for _, it := range res.Items {
+			out = append(out, stringAttr(it, "UserID"))
+		}
+		if res.LastEvaluatedKey == nil {
+			return out, nil
+		}
+		start = res.LastEvaluatedKey
+	}
+}
+
+// LinkByToken reads a set-up link by the hash of its token.
+func (s *Store) LinkByToken(ctx context.Context, tokenHash string) (member.Link, error) {
+	var r struct {
+		linkRecord
+		Attempts int
+	}
+	if err := s.getItem(ctx, "get link", linkPK(tokenHash), skLink, &r); err != nil {
+		return member.Link{}, err
+	}
+	return member.Link{TokenHash: tokenHash, Purpose: r.Purpose, OrgID: r.OrgID, UserID: r.TargetID,
+		ExpiresAt: parseTime(r.ExpiresAt), Attempts: r.Attempts}, nil
+}
+
+// CountLinkAttempt counts one wrong code word; it fails with
+// fault.ErrConflict once max have been counted.
+func (s *Store) CountLinkAttempt(ctx context.Context, tokenHash string, max int) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(linkPK(tokenHash), skLink),
+		UpdateExpression:    aws.String("ADD Attempts :one"),
+		ConditionExpression: aws.String("attribute_exists(PK) AND (attribute_not_exists(Attempts) OR Attempts < :max)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": &types.AttributeValueMemberN{Value: "1"}, ":max": &types.AttributeValueMemberN{Value: strconv.Itoa(max)},
+		},
+	})
+	return s.wrap("count link attempt", err)
+}
+
+// UseLink consumes the link and sets the user's password in one transaction.
+func (s *Store) UseLink(ctx context.Context, l member.Link, passwordHash string) error {
+	upd := newUpdate()
+	upd.set("PasswordHash", str(passwordHash))
+	upd.set("PasswordChangeRequired", boolAttr(false))
+	upd.remove("TemporaryPasswordExpiresAt")
+	return s.transact(ctx, "use link", []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: &s.table, Key: key(linkPK(l.TokenHash), skLink), ConditionExpression: aws.String("attribute_exists(PK)")}},
+		{Update: upd.item(&s.table, key(userPK(l.UserID), skUser), "attribute_exists(PK) AND (attribute_not_exists(Deleted) OR Deleted = :notDeleted)",
+			map[string]types.AttributeValue{":notDeleted": boolAttr(false)})},
+	})
+}
+
+func boolAttr(b bool) types.AttributeValue { return &types.AttributeValueMemberBOOL{Value: b} }
+
+func stringAttr(item map[string]types.AttributeValue, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// update builds an UpdateExpression of SETs and REMOVEs with placeholders.
+type update struct {
+	sets, removes []string
+	names         map[string]string
+	values        map[string]types.AttributeValue
+}
+
+func newUpdate() *update {
+	return &update{names: map[string]string{}, values: map[string]types.AttributeValue{}}
+}
+
+// set adds "SET path = value"; path may name a map entry ("Settings.RequireMFA").
+func (u *update) set(path string, v types.AttributeValue) {
+	ref := u.path(path)
+	val := ":v" + strconv.Itoa(len(u.values))
+	u.values[val] = v
+	u.sets = append(u.sets, ref+" = "+val)
+}
+
+func (u *update) remove(path string) {
+	u.removes = append(u.removes, u.path(path))
+}
+
+// path turns a dotted attribute path into name placeholders.
+func (u *update) path(path string) string {
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		n := "#a" + strconv.Itoa(len(u.names))
+		u.names[n] = p
+		parts[i] = n
+	}
+	return strings.Join(parts, ".")
+}
+
+// setTime sets a time attribute, or removes it when empty.
+func (u *update) setTime(attr, v string) {
+	if v == "" {
+		u.remove(attr)
+		return
+	}
+	u.set(attr, str(v))
+}
+
+func (u *update) item(table *string, k map[string]types.AttributeValue, cond string, condValues ...map[string]types.AttributeValue) *types.Update {
+	var expr []string
+	if len(u.sets) > 0 {
+		expr = append(expr, "SET "+strings.Join(u.sets, ", "))
+	}
+	if len(u.removes) > 0 {
+		expr = append(expr, "REMOVE "+strings.Join(u.removes, ", "))
+	}
+	vals := map[string]types.AttributeValue{}
+	for k, v := range u.values {
+		vals[k] = v
+	}
+	for _, cv := range condValues {
+		for k, v := range cv {
+			vals[k] = v
+		}
+	}
+	if len(vals) == 0 {
+		vals = nil
+	}
+	return &types.Update{TableName: table, Key: k, UpdateExpression: aws.String(strings.Join(expr, " ")),
+		ConditionExpression: aws.String(cond), ExpressionAttributeNames: u.names, ExpressionAttributeValues: vals}
+}
