@@ -404,8 +404,10 @@ func set(dst *string, v *string) {
 	}
 }
 
+// lockChange is an administrator's lock (until an administrator unlocks, not
+// the 30-minute lockout of failed sign-ins) or unlock (F2, F16).
 func (s *Service) lockChange(u *account.User, lock bool) change {
-	u.Locked = lock
+	u.Locked, u.LockedByAdmin = lock, lock
 	if lock {
 		at := s.now().UTC()
 		u.LockoutTime = &at

@@ -142,11 +142,12 @@ func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add [
 		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into.ID), ":hash": str(from.PasswordHash), ":false": avFalse}}}}
 	for _, m := range add {
-		mi, err := s.putNewTx(toMembershipRecord(m))
+		// Written like every membership, with the copies the user list reads.
+		mis, err := s.newMembershipItems(m, into)
 		if err != nil {
 			return err
 		}
-		items = append(items, mi)
+		items = append(items, mis...)
 	}
 	for _, e := range entries {
 		ai, err := s.auditItem(e)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -27,7 +28,7 @@ func listedMembership(m account.Membership, u account.User) membershipRecord {
 	first, last := strings.ToLower(u.FirstName), strings.ToLower(u.LastName)
 	r.Username, r.FirstName, r.LastName, r.Email = u.Username, u.FirstName, u.LastName, u.Email
 	r.FirstLower, r.LastLower = first, last
-	r.Locked, r.LockoutTime, r.Deleted = u.Locked, formatTimePtr(u.LockoutTime), u.Deleted
+	r.Locked, r.LockedByAdmin, r.LockoutTime, r.Deleted = u.Locked, u.LockedByAdmin, formatTimePtr(u.LockoutTime), u.Deleted
 	r.GSI1SK = memberRoleGSI1(string(m.Role)) + last + "#" + first + "#" + m.UserID
 	r.GSI2PK, r.GSI2SK = orgByLastGSI2(m.OrgID), last+"#"+first+"#"+m.UserID
 	return r
@@ -47,10 +48,18 @@ func (s *Store) memberByFirstItem(r membershipRecord) (types.TransactWriteItem, 
 	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}}, nil
 }
 
-func (r membershipRecord) listing() member.Listing {
+// listing is the list's view of a membership copy. A lockout from failed
+// sign-ins ends by itself after account.LockoutDuration without any write, so
+// the copy's Locked is read as the lock in force at now.
+func (r membershipRecord) listing(now time.Time) member.Listing {
 	scope, _ := account.ParseScope(r.Scope)
-	return member.Listing{UserID: r.UserID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
-		Role: account.Role(r.Role), Scope: scope, Locked: r.Locked, LockoutTime: parseTimePtr(r.LockoutTime), Deleted: r.Deleted}
+	lock := account.User{Locked: r.Locked, LockedByAdmin: r.LockedByAdmin, LockoutTime: parseTimePtr(r.LockoutTime)}
+	l := member.Listing{UserID: r.UserID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
+		Role: account.Role(r.Role), Scope: scope, Locked: lock.LockActive(now), Deleted: r.Deleted}
+	if l.Locked {
+		l.LockoutTime = lock.LockoutTime
+	}
+	return l
 }
 
 // newMembershipItems create a membership (index 0, fails if it exists) and
@@ -193,6 +202,7 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 	upd.set("GSI1PK", str(emailGSI1(account.NormalizeEmail(u.Email))))
 	upd.set("Phone", str(u.Phone))
 	upd.set("Locked", boolAttr(u.Locked))
+	upd.set("LockedByAdmin", boolAttr(u.LockedByAdmin))
 	upd.set("Deleted", boolAttr(u.Deleted))
 	upd.setTime("LockoutTime", formatTimePtr(u.LockoutTime))
 	if len(u.NotificationPreferences) > 0 {
@@ -214,6 +224,7 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 	}
 	if sv.ClearFailedLogins {
 		upd.remove("FailedLogins")
+		upd.remove("FailureWindowStart")
 	}
 	items := []types.TransactWriteItem{{Update: upd.item(&s.table, key(userPK(u.ID), skUser), "attribute_exists(PK)")}}
 	for _, m := range sv.Memberships {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -125,7 +126,11 @@ func (s *Store) ListMembers(ctx context.Context, orgID string, f member.Filter, 
 			if err := attributevalue.UnmarshalMap(item, &r); err != nil {
 				return nil, "", fmt.Errorf("list members: %w", err)
 			}
-			out = append(out, r.listing())
+			l := r.listing(time.Now())
+			if !f.Matches(l) { // a lockout that has run out is filtered here
+				continue
+			}
+			out = append(out, l)
 			if len(out) == limit {
 				if i == len(res.Items)-1 && res.LastEvaluatedKey == nil {
 					return out, "", nil
@@ -176,7 +181,7 @@ func (s *Store) memberByUsername(ctx context.Context, orgID string, f member.Fil
 	if err != nil {
 		return nil, "", err
 	}
-	l := r.listing()
+	l := r.listing(time.Now())
 	if !f.Matches(l) {
 		return []member.Listing{}, "", nil
 	}

@@ -145,7 +145,46 @@ func (s *Store) LockUser(ctx context.Context, userID string, at time.Time, byAdm
 		}
 		return false, err
 	}
+	if err := s.copyLockToListings(ctx, userID, at, byAdmin); err != nil {
+		return true, err
+	}
 	return true, s.deleteSessionItems(ctx, userID, "")
+}
+
+// copyLockToListings writes the new lock onto the user's membership items and
+// their first-name copies, which the user list reads (F15). Each update bumps
+// the membership's Rev, so an administrator's edit made from an older read
+// fails with edit_conflict instead of writing the lock back.
+func (s *Store) copyLockToListings(ctx context.Context, userID string, at time.Time, byAdmin bool) error {
+	_, ms, err := s.UserWithMemberships(ctx, userID)
+	if err != nil {
+		return err
+	}
+	values := map[string]types.AttributeValue{":true": avTrue, ":at": str(formatTime(at)), ":byAdmin": &types.AttributeValueMemberBOOL{Value: byAdmin}}
+	set := "SET Locked = :true, LockoutTime = :at, LockedByAdmin = :byAdmin"
+	for _, m := range ms {
+		err := s.transact(ctx, "copy lock to user list", []types.TransactWriteItem{
+			{Update: &types.Update{TableName: &s.table, Key: key(userPK(userID), memberSK(m.OrgID)),
+				UpdateExpression: aws.String(set + " ADD Rev :one"), ConditionExpression: aws.String("attribute_exists(PK)"),
+				ExpressionAttributeValues: withOne(values)}},
+			{Update: &types.Update{TableName: &s.table, Key: key(orgPK(m.OrgID), memberByFirstSK(userID)),
+				UpdateExpression: aws.String(set), ConditionExpression: aws.String("attribute_exists(PK)"),
+				ExpressionAttributeValues: values}},
+		})
+		// A membership removed meanwhile has nothing to copy to.
+		if err != nil && !errors.Is(err, fault.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+func withOne(v map[string]types.AttributeValue) map[string]types.AttributeValue {
+	out := map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}
+	for k, x := range v {
+		out[k] = x
+	}
+	return out
 }
 
 // UnlockUser lifts any lock and clears the failed-login counter (the

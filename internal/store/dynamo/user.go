@@ -96,6 +96,7 @@ type membershipRecord struct {
 	LastLower      string `dynamodbav:",omitempty"`
 	Email          string `dynamodbav:",omitempty"`
 	Locked         bool
+	LockedByAdmin  bool   `dynamodbav:",omitempty"`
 	LockoutTime    string `dynamodbav:",omitempty"`
 	Deleted        bool
 }
