@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 GO ?= go
-FUNCTIONS := auth portal ops
+FUNCTIONS := auth portal ops review
 export GOFLAGS ?= -mod=readonly
 
 .PHONY: help deps run test test-unit lint build invoke clean bench

@@ -27,6 +27,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/mail/ses"
 	"github.com/gatehouse-dev/gatehouse/internal/ops"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
+	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
@@ -43,6 +44,7 @@ type App struct {
 	Auth     *auth.Service
 	Guard    *auth.Guard
 	Ops      *ops.Handler
+	Reviews  *review.Service
 }
 
 // New builds the App. It does no I/O.
@@ -53,12 +55,14 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	sessions := session.NewService(store, now)
 	orgs := org.NewService(store, now)
 	invites := invite.NewService(store, mailer, cfg.Link, now)
-	return &App{
+	a := &App{
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
 		Auth:  auth.NewService(store, sessions, now),
 		Guard: auth.NewGuard(sessions, store, cfg.BaseURL),
 		Ops:   ops.NewHandler(orgs, invites, log),
 	}
+	a.newReview(awsCfg, mailer, now)
+	return a
 }
 
 // handlers maps every route name of route.Table to its handler. Each feature
@@ -68,6 +72,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 	for _, feature := range []map[string]edge.HandlerFunc{
 		a.authHandlers(),
 		a.inviteHandlers(),
+		a.reviewHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h
@@ -100,6 +105,9 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 			return a.Ops.Handle(withLambdaID(ctx), payload)
 		}), nil
 	}
+	if function == route.FunctionReview {
+		return a.reviewTaskHandler(), nil
+	}
 	h, err := a.HTTPHandler(function)
 	if err != nil {
 		return nil, err
@@ -118,7 +126,7 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 }
 
 // Functions lists every function the App can serve.
-func Functions() []string { return append(route.HTTPFunctions(), route.FunctionOps) }
+func Functions() []string { return append(route.HTTPFunctions(), route.TaskFunctions...) }
 
 func withLambdaID(ctx context.Context) context.Context {
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
