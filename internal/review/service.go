@@ -41,6 +41,12 @@ type Service struct {
 
 // NewService returns a Service; it does no I/O.
 func NewService(store Store, wf Workflow, mailer Mailer, link LinkMaker, settings Settings, log *slog.Logger, now func() time.Time) *Service {
+	if settings.VerificationWindow <= 0 {
+		settings.VerificationWindow = 24 * time.Hour
+	}
+	if settings.ReviewTimeout <= 0 {
+		settings.ReviewTimeout = 30 * 24 * time.Hour
+	}
 	return &Service{store: store, workflow: wf, mailer: mailer, link: link, settings: settings, log: log, now: now,
 		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
 }

@@ -31,7 +31,11 @@ type (
 	ProvisionConflict struct{ ID string }
 	// InvalidTaskInput is a Payload the handler does not understand (a bug; not retried).
 	InvalidTaskInput struct{ Problem string }
+	// StepFailed is any other failure of a step (a bug; not retried, the execution fails).
+	StepFailed struct{ Cause string }
 )
+
+func (e *StepFailed) Error() string { return e.Cause }
 
 func (e *StoreUnavailable) Error() string { return "the table is unavailable: " + e.Cause }
 func (e *RegistrationNotFound) Error() string {
@@ -94,7 +98,11 @@ func taskError(in TaskInput, err error) error {
 	if fe, ok := fault.As(err); ok && fe.Kind == fault.KindUnavailable {
 		return &StoreUnavailable{Cause: fe.Error()}
 	}
-	return err
+	var invalid *InvalidTaskInput
+	if errors.As(err, &invalid) {
+		return invalid
+	}
+	return &StepFailed{Cause: err.Error()}
 }
 
 func (t *Tasks) event(action, detail string) Event {

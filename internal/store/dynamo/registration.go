@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -165,10 +166,12 @@ func (s *Store) RegistrationByVerifyLink(ctx context.Context, linkHash string) (
 // update runs one conditional UpdateItem on a registration and returns the
 // item after it; a failed condition is fault.ErrConflict.
 func (s *Store) updateRegistration(ctx context.Context, op, orgID, id, set, cond string, names map[string]string, values map[string]types.AttributeValue) (review.Registration, error) {
-	if names == nil {
-		names = map[string]string{}
+	if strings.Contains(set+cond, "#status") {
+		if names == nil {
+			names = map[string]string{}
+		}
+		names["#status"] = "Status"
 	}
-	names["#status"] = "Status"
 	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(orgPK(orgID), registrationSK(id)),
 		UpdateExpression:          aws.String(set),
@@ -231,7 +234,7 @@ func (s *Store) MarkVerified(ctx context.Context, r review.Registration, linkHas
 
 // SetVerifyToken stores AwaitVerification's task token.
 func (s *Store) SetVerifyToken(ctx context.Context, orgID, id, token string) (review.Registration, error) {
-	r, err := s.updateRegistration(ctx, "store verification task token", orgID, id, "SET VerifyToken = :t", "#status = #status", nil,
+	r, err := s.updateRegistration(ctx, "store verification task token", orgID, id, "SET VerifyToken = :t", "attribute_exists(SK)", nil,
 		map[string]types.AttributeValue{":t": str(token)})
 	if errors.Is(err, fault.ErrConflict) {
 		return review.Registration{}, fault.ErrNotFound
@@ -363,7 +366,7 @@ func (s *Store) AppendHistory(ctx context.Context, orgID, id string, ev review.E
 	if err != nil {
 		return err
 	}
-	_, err = s.updateRegistration(ctx, "append history", orgID, id, "SET History = list_append(History, :ev)", "#status = #status", nil,
+	_, err = s.updateRegistration(ctx, "append history", orgID, id, "SET History = list_append(History, :ev)", "attribute_exists(SK)", nil,
 		map[string]types.AttributeValue{":ev": evv})
 	return err
 }
