@@ -137,7 +137,7 @@ func run(ctx context.Context, args []string) error {
 	case err := <-emus.ses.Done():
 		return fmt.Errorf("SES emulator stopped: %v (log in %s)", err, logDir)
 	case err := <-emus.sfn.Done():
-		return fmt.Errorf("Step Functions emulator stopped: %v (log in %s)", err, logDir)
+		return fmt.Errorf("the Step Functions emulator stopped: %v (log in %s)", err, logDir)
 	}
 	fmt.Fprintln(os.Stderr, "\nstopping…")
 	return nil

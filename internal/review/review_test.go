@@ -126,6 +126,10 @@ func TestReviewPaths(t *testing.T) {
 					t.Fatalf("import: %s %v", fnErr, out)
 				}
 			}
+			var (
+				decisionCalls, finalCalls int
+				finalAt                   time.Time
+			)
 			username := fmt.Sprintf("reg%d%s", i, o.tin)
 			id, email := o.register(tc.level, tc.npi, username, tc.claim)
 			o.verify(email)
@@ -135,10 +139,18 @@ func TestReviewPaths(t *testing.T) {
 					pending = "PENDING-ADMIN-REVIEW"
 				}
 				o.waitStatus(id, pending)
+				callsBefore, started := o.h.Calls.Total(), time.Now()
+				defer func() {
+					// Measurements for the report (not assertions): decision to final
+					// status (execution done, registrant emailed) and table calls.
+					t.Logf("MEASURE %s: decision request %d DynamoDB calls; decision to final status %s, %d DynamoDB calls in all (%v)",
+						tc.decide, decisionCalls, finalAt.Sub(started).Round(time.Millisecond), finalCalls-callsBefore, o.h.Calls.Snapshot())
+				}()
 				r := o.h.Do("POST", "/v1/orgs/"+o.orgID+"/registrations/"+id+"/"+tc.decide, tc.body, o.auth()...)
 				if r.Status != 200 || r.Body["status"] != tc.wantStatus {
 					t.Fatalf("%s: %d %s", tc.decide, r.Status, r.Raw)
 				}
+				decisionCalls = o.h.Calls.Total() - callsBefore
 				// A decision is final: any second decision is refused.
 				again := o.h.Do("POST", "/v1/orgs/"+o.orgID+"/registrations/"+id+"/approve", nil, o.auth()...)
 				if again.Status != 409 || again.ErrCode() != "already_decided" {
@@ -148,6 +160,7 @@ func TestReviewPaths(t *testing.T) {
 			if st := o.waitDone(id); st != "SUCCEEDED" {
 				t.Fatalf("execution %s: %s %s", st, *o.h.Execution(id).Error, *o.h.Execution(id).Cause)
 			}
+			finalAt, finalCalls = time.Now(), o.h.Calls.Total()
 			d := o.waitStatus(id, tc.wantStatus)
 			if tc.wantStates != nil {
 				if got := o.h.History(id); strings.Join(got, ",") != strings.Join(tc.wantStates, ",") {
