@@ -29,6 +29,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
+	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
 
 func main() {
@@ -69,6 +70,7 @@ func run(ctx context.Context, args []string) error {
 	eventsPort := fs.Int("events-port", envInt("GATEHOUSE_EVENTS_PORT", 8088), "EventBridge PutEvents port")
 	dynamoPort := fs.Int("dynamodb-port", envInt("GATEHOUSE_DYNAMODB_PORT", 8000), "DynamoDB Local port")
 	sesPort := fs.Int("ses-port", envInt("GATEHOUSE_SES_PORT", 8005), "SES v2 emulator port")
+	sfnPort := fs.Int("sfn-port", envInt("GATEHOUSE_SFN_PORT", 8083), "Step Functions emulator port")
 	inMemory := fs.Bool("in-memory", false, "keep no data between runs")
 	dataDir := fs.String("data-dir", ".local", "where data is kept between runs")
 	if err := fs.Parse(args); err != nil {
@@ -90,7 +92,7 @@ func run(ctx context.Context, args []string) error {
 	if *inMemory {
 		dbDir = ""
 	}
-	emus, err := startEmulators(ctx, root, *dynamoPort, *sesPort, dbDir, logDir)
+	emus, err := startEmulators(ctx, root, *dynamoPort, *sesPort, *sfnPort, dbDir, logDir)
 	if err != nil {
 		return err
 	}
@@ -98,7 +100,10 @@ func run(ctx context.Context, args []string) error {
 
 	baseURL := fmt.Sprintf("http://127.0.0.1:%d", *apiPort)
 	eventsURL := fmt.Sprintf("http://127.0.0.1:%d", *eventsPort)
-	if err := stack.SetEnv(stack.Endpoints{DynamoDB: emus.dynamo.Endpoint, SES: emus.ses.Endpoint, EventBridge: eventsURL}, "gatehouse", baseURL); err != nil {
+	if err := stack.SetEnv(stack.Endpoints{DynamoDB: emus.dynamo.Endpoint, SES: emus.ses.Endpoint, EventBridge: eventsURL, SFN: emus.sfn.Endpoint}, "gatehouse", baseURL); err != nil {
+		return err
+	}
+	if err := os.Setenv("GATEHOUSE_STATE_MACHINE_ARN", sfn.StateMachineARN(reviewStateMachine)); err != nil {
 		return err
 	}
 	log := logging.New(os.Stdout, os.Getenv("GATEHOUSE_LOG_LEVEL"))
@@ -117,6 +122,13 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := stack.DeployReview(ctx, awsCfg, reviewStateMachine, st.InvokeURL); err != nil {
+		return err
+	}
 	printBanner(os.Stderr, st, emus, seeded, time.Since(started))
 	select {
 	case <-ctx.Done():
@@ -124,6 +136,8 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("DynamoDB Local stopped: %v (log in %s)", err, logDir)
 	case err := <-emus.ses.Done():
 		return fmt.Errorf("SES emulator stopped: %v (log in %s)", err, logDir)
+	case err := <-emus.sfn.Done():
+		return fmt.Errorf("the Step Functions emulator stopped: %v (log in %s)", err, logDir)
 	}
 	fmt.Fprintln(os.Stderr, "\nstopping…")
 	return nil
@@ -144,14 +158,18 @@ func buildApp(ctx context.Context, log *slog.Logger) (*app.App, error) {
 	return app.New(cfg, awsCfg, log), nil
 }
 
-type emulators struct{ dynamo, ses *emulator.Process }
+// reviewStateMachine is the local review state machine's name.
+const reviewStateMachine = "gatehouse-review"
+
+type emulators struct{ dynamo, ses, sfn *emulator.Process }
 
 func (e emulators) stop() {
+	e.sfn.Stop()
 	e.ses.Stop()
 	e.dynamo.Stop()
 }
 
-func startEmulators(ctx context.Context, root string, dynamoPort, sesPort int, dbDir, logDir string) (emulators, error) {
+func startEmulators(ctx context.Context, root string, dynamoPort, sesPort, sfnPort int, dbDir, logDir string) (emulators, error) {
 	logFile := func(name string) io.Writer {
 		f, err := os.Create(filepath.Join(logDir, name))
 		if err != nil {
@@ -168,6 +186,11 @@ func startEmulators(ctx context.Context, root string, dynamoPort, sesPort int, d
 		e.dynamo.Stop()
 		return e, err
 	}
+	if e.sfn, err = emulator.StartSFN(ctx, root, sfnPort, logFile("sfn.log")); err != nil {
+		e.ses.Stop()
+		e.dynamo.Stop()
+		return e, err
+	}
 	return e, nil
 }
 
@@ -179,12 +202,13 @@ Gatehouse is running (ready in %.1fs). Ctrl-C stops everything.
   Lambda Invoke API     %s          functions: %v
   Mailbox (SES)         %s          every email sent; JSON at %s/store
   EventBridge sink      %s/events
+  Step Functions        %s          review state machine %s
   DynamoDB Local        %s
 
 Sign in as the demo administrator of %q (TIN %s, two providers):
   curl -s %s/v1/auth/login -H 'Content-Type: application/json' \
     -d '{"username":"%s","password":"%s"}'
-`, took.Seconds(), st.APIURL, st.APIURL, st.InvokeURL, app.Functions(), e.ses.Endpoint, e.ses.Endpoint, st.EventsURL, e.dynamo.Endpoint,
+`, took.Seconds(), st.APIURL, st.APIURL, st.InvokeURL, app.Functions(), e.ses.Endpoint, e.ses.Endpoint, st.EventsURL, e.sfn.Endpoint, reviewStateMachine, e.dynamo.Endpoint,
 		stack.DemoOrgName, stack.DemoTIN, st.APIURL, stack.DemoUsername, stack.DemoPassword)
 	fmt.Fprintf(w, `
 Create an organization (its first administrator gets an invite email):
@@ -219,18 +243,22 @@ func execWith(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	sfnPort, err := emulator.FreePort()
+	if err != nil {
+		return 0, err
+	}
 	logDir, err := os.MkdirTemp("", "gatehouse-emulators-")
 	if err != nil {
 		return 0, err
 	}
-	e, err := startEmulators(ctx, root, dynamoPort, sesPort, "", logDir)
+	e, err := startEmulators(ctx, root, dynamoPort, sesPort, sfnPort, "", logDir)
 	if err != nil {
 		return 0, err
 	}
 	defer e.stop()
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "GATEHOUSE_TEST_DYNAMODB_ENDPOINT="+e.dynamo.Endpoint, "GATEHOUSE_TEST_SES_ENDPOINT="+e.ses.Endpoint)
+	cmd.Env = append(os.Environ(), "GATEHOUSE_TEST_DYNAMODB_ENDPOINT="+e.dynamo.Endpoint, "GATEHOUSE_TEST_SES_ENDPOINT="+e.ses.Endpoint, "GATEHOUSE_TEST_SFN_ENDPOINT="+e.sfn.Endpoint)
 	err = cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {

@@ -29,6 +29,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/openapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ops"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
+	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
@@ -46,6 +47,7 @@ type App struct {
 	Guard    *auth.Guard
 	Ops      *ops.Handler
 	Members  *member.Service
+	Reviews  *review.Service
 }
 
 // New builds the App. It does no I/O.
@@ -56,13 +58,15 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	sessions := session.NewService(store, now)
 	orgs := org.NewService(store, now)
 	invites := invite.NewService(store, mailer, cfg.Link, now)
-	return &App{
+	a := &App{
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
 		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
 		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
 		Ops:     ops.NewHandler(orgs, invites, log),
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
+	a.newReview(awsCfg, mailer, now)
+	return a
 }
 
 func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender, cfg config.Config, log *slog.Logger, now func() time.Time) *auth.Service {
@@ -79,6 +83,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.authHandlers(),
 		a.inviteHandlers(),
 		a.accountHandlers(),
+		a.reviewHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h
@@ -110,6 +115,9 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
 			return a.Ops.Handle(withLambdaID(ctx), payload)
 		}), nil
+	}
+	if function == route.FunctionReview {
+		return a.reviewTaskHandler(), nil
 	}
 	h, err := a.HTTPHandler(function)
 	if err != nil {

@@ -19,9 +19,12 @@ type Config struct {
 	MailReplyTo   string        // GATEHOUSE_MAIL_REPLY_TO (optional)
 	MailConfigSet string        // GATEHOUSE_MAIL_CONFIGURATION_SET (optional)
 	ReviewTimeout time.Duration // GATEHOUSE_REVIEW_TIMEOUT (Go duration), default 720h
-	StateMachine  string        // GATEHOUSE_STATE_MACHINE_ARN (optional until review runs)
-	EventBus      string        // GATEHOUSE_EVENT_BUS (optional)
-	LogLevel      string        // GATEHOUSE_LOG_LEVEL: debug, info (default), warn, error
+	// VerificationWindow is how long a self-registration's email link works
+	// (GATEHOUSE_VERIFICATION_WINDOW, Go duration), default 24h.
+	VerificationWindow time.Duration
+	StateMachine       string // GATEHOUSE_STATE_MACHINE_ARN (optional until review runs)
+	EventBus           string // GATEHOUSE_EVENT_BUS (optional)
+	LogLevel           string // GATEHOUSE_LOG_LEVEL: debug, info (default), warn, error
 }
 
 // FromEnv reads the configuration; every problem is reported, not just the first.
@@ -38,6 +41,15 @@ func parse(getenv func(string) string) (Config, error) {
 		EventBus:      getenv("GATEHOUSE_EVENT_BUS"),
 		LogLevel:      strings.ToLower(getenv("GATEHOUSE_LOG_LEVEL")),
 		ReviewTimeout: 30 * 24 * time.Hour,
+	}
+	c.VerificationWindow = 24 * time.Hour
+	if v := getenv("GATEHOUSE_VERIFICATION_WINDOW"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			errs = append(errs, fmt.Errorf("GATEHOUSE_VERIFICATION_WINDOW %q is not a duration of a second or more", v))
+		} else {
+			c.VerificationWindow = d
+		}
 	}
 	if c.TableName == "" {
 		errs = append(errs, errors.New("GATEHOUSE_TABLE is not set"))

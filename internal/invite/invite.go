@@ -106,6 +106,12 @@ type CreateInput struct {
 
 // Create stores an invite and emails its link. The raw token exists only in the email.
 func (s *Service) Create(ctx context.Context, in CreateInput) (Invite, error) {
+	return s.create(ctx, in, false, nil)
+}
+
+// create stores the invite (through store, when given, else CreateInvite)
+// and emails its link; hasLogin switches the email to "sign in first".
+func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, store func(context.Context, Invite) error) (Invite, error) {
 	email := account.NormalizeEmail(in.Email)
 	if p := account.EmailProblem(email); p != "" {
 		return Invite{}, fault.Validation(map[string]string{"email": p})
@@ -119,10 +125,13 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Invite, error) {
 		ID: ident.New(), OrgID: in.OrgID, OrgName: in.OrgName, Email: email, Role: in.Role, Scope: in.Scope,
 		Status: StatusSent, InvitedBy: in.InvitedBy, CreatedAt: now, ExpiresAt: now.Add(LinkLifetime), TokenHash: tokenHash,
 	}
-	if err := s.store.CreateInvite(ctx, inv); err != nil {
+	if store == nil {
+		store = s.store.CreateInvite
+	}
+	if err := store(ctx, inv); err != nil {
 		return Invite{}, fmt.Errorf("create invite: %w", err)
 	}
-	msg, err := mail.Render("invite", email, map[string]string{
+	msg, err := mail.Render("invite", email, map[string]any{"HasLogin": hasLogin,
 		"OrgName": in.OrgName, "InvitedBy": in.InvitedByName, "RoleName": in.Role.DisplayName(),
 		"Link":      s.link("/v1/invites/"+token, nil),
 		"ExpiresAt": inv.ExpiresAt.Format(time.RFC3339),

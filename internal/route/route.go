@@ -44,12 +44,18 @@ func (r Route) Writes() bool { return r.Method != "GET" && r.Method != "HEAD" }
 // Pattern is the ServeMux pattern and the API Gateway route key.
 func (r Route) Pattern() string { return r.Method + " " + r.Path }
 
-// Function names. The ops function has no route: it is invoked with IAM only.
+// Function names. The ops function has no route: it is invoked with IAM
+// only; the review function runs the review state machine's tasks.
 const (
 	FunctionAuth   = "auth"
 	FunctionPortal = "portal"
 	FunctionOps    = "ops"
+	FunctionReview = "review"
 )
+
+// TaskFunctions are the functions without routes: invoked directly (ops, by
+// IAM) or by Step Functions (review).
+var TaskFunctions = []string{FunctionOps, FunctionReview}
 
 // Table lists every route of the API, in sections by feature.
 var Table = []Route{
@@ -77,8 +83,19 @@ var Table = []Route{
 	// Invites (F9).
 	{"getInvite", "GET", "/v1/invites/{token}", FunctionAuth, Public, ""},
 	{"acceptInvite", "POST", "/v1/invites/{token}/accept", FunctionAuth, OptionalSession, ""},
+	{"createInvites", "POST", "/v1/orgs/{org}/invites", FunctionPortal, Session, "user_admin"},
+	{"listInvites", "GET", "/v1/orgs/{org}/invites", FunctionPortal, Session, "user_admin"},
+	{"resendInvite", "POST", "/v1/orgs/{org}/invites/{id}/resend", FunctionPortal, Session, "user_admin"},
+	{"revokeInvite", "DELETE", "/v1/orgs/{org}/invites/{id}", FunctionPortal, Session, "user_admin"},
 
 	// Self-registration and review (F10-F12).
+	{"submitRegistration", "POST", "/v1/registrations", FunctionAuth, Public, ""},
+	{"verifyRegistration", "POST", "/v1/registrations/verify", FunctionAuth, Public, ""},
+	{"listRegistrations", "GET", "/v1/orgs/{org}/registrations", FunctionPortal, Session, "user_admin"},
+	{"getRegistration", "GET", "/v1/orgs/{org}/registrations/{id}", FunctionPortal, Session, "user_admin"},
+	{"approveRegistration", "POST", "/v1/orgs/{org}/registrations/{id}/approve", FunctionPortal, Session, "user_admin"},
+	{"denyRegistration", "POST", "/v1/orgs/{org}/registrations/{id}/deny", FunctionPortal, Session, "user_admin"},
+	{"modifyRegistration", "POST", "/v1/orgs/{org}/registrations/{id}/modify", FunctionPortal, Session, "user_admin"},
 
 	// Accounts (F13-F19, F26).
 	{"listEmployees", "GET", "/v1/orgs/{org}/employees", FunctionPortal, Session, "user_admin"},
@@ -109,10 +126,6 @@ func ForFunction(function string) []Route {
 	}
 	return out
 }
-
-// TaskFunctions are the functions with no route: invoked with IAM (ops), by
-// the state machine or by EventBridge.
-var TaskFunctions = []string{FunctionOps}
 
 // Functions lists every Lambda function: those serving routes, then the task functions.
 func Functions() []string { return append(HTTPFunctions(), TaskFunctions...) }

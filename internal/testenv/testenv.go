@@ -32,6 +32,7 @@ import (
 const (
 	envDynamo = "GATEHOUSE_TEST_DYNAMODB_ENDPOINT"
 	envSES    = "GATEHOUSE_TEST_SES_ENDPOINT"
+	envSFN    = "GATEHOUSE_TEST_SFN_ENDPOINT"
 )
 
 // Main is a test package's TestMain: it makes sure the emulators run, points
@@ -47,7 +48,7 @@ func run(m *testing.M) int {
 			p.Stop()
 		}
 	}()
-	if os.Getenv(envDynamo) == "" || os.Getenv(envSES) == "" {
+	if os.Getenv(envDynamo) == "" || os.Getenv(envSES) == "" || os.Getenv(envSFN) == "" {
 		ps, err := startOwn()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "testenv: cannot start the emulators:", err)
@@ -58,6 +59,7 @@ func run(m *testing.M) int {
 	for k, v := range map[string]string{
 		"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
 		"AWS_ENDPOINT_URL_DYNAMODB": os.Getenv(envDynamo), "AWS_ENDPOINT_URL_SESV2": os.Getenv(envSES),
+		"AWS_ENDPOINT_URL_SFN": os.Getenv(envSFN),
 	} {
 		os.Setenv(k, v)
 	}
@@ -91,9 +93,22 @@ func startOwn() ([]*emulator.Process, error) {
 		db.Stop()
 		return nil, err
 	}
+	fp, err := emulator.FreePort()
+	if err != nil {
+		db.Stop()
+		ses.Stop()
+		return nil, err
+	}
+	sf, err := emulator.StartSFN(ctx, root, fp, nil)
+	if err != nil {
+		db.Stop()
+		ses.Stop()
+		return nil, err
+	}
 	os.Setenv(envDynamo, db.Endpoint)
 	os.Setenv(envSES, ses.Endpoint)
-	return []*emulator.Process{db, ses}, nil
+	os.Setenv(envSFN, sf.Endpoint)
+	return []*emulator.Process{db, ses, sf}, nil
 }
 
 // AWSConfig is the SDK configuration pointing at the emulators.

@@ -137,6 +137,16 @@ func StartSES(ctx context.Context, root string, o SESOptions) (*Process, error) 
 	return p, p.waitHTTP(ctx, "GET", "/health-check", 30*time.Second)
 }
 
+// StartSFN starts the local Step Functions emulator (infra/local/sfn, over
+// the pinned npm aws-local-stepfunctions) and waits until it answers.
+func StartSFN(ctx context.Context, root string, port int, log io.Writer) (*Process, error) {
+	if !fileExists(filepath.Join(root, "node_modules", "aws-local-stepfunctions", "package.json")) {
+		return nil, errors.New("aws-local-stepfunctions is not installed: run `make deps` (npm ci) first")
+	}
+	return StartNode(ctx, "Step Functions emulator", filepath.Join(root, "infra", "local", "sfn", "server.mjs"), port, "/health",
+		[]string{"PORT=" + strconv.Itoa(port)}, log)
+}
+
 // StartNode starts a Node.js program of the repository (e.g. the Step
 // Functions emulator) and waits for its health path.
 func StartNode(ctx context.Context, name, script string, port int, healthPath string, env []string, log io.Writer) (*Process, error) {

@@ -2,12 +2,16 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 )
 
@@ -15,6 +19,7 @@ var _ invite.Store = (*Store)(nil)
 
 type inviteRecord struct {
 	PK, SK, GSI1PK, GSI1SK string
+	GSI2PK, GSI2SK         string `dynamodbav:",omitempty"`
 	Type                   string
 	ID                     string
 	OrgID                  string
@@ -54,21 +59,32 @@ func (r inviteRecord) invite() invite.Invite {
 
 // CreateInvite stores the invite and its link in one transaction.
 func (s *Store) CreateInvite(ctx context.Context, inv invite.Invite) error {
+	items, err := s.newInviteItems(inv)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "create invite", items)
+}
+
+// newInviteItems are the invite (listed in the registration console's
+// partitions, GSI1 all entries and GSI2 by status) and its link.
+func (s *Store) newInviteItems(inv invite.Invite) ([]types.TransactWriteItem, error) {
 	created := formatTime(inv.CreatedAt)
 	rec, err := s.putNewTx(inviteRecord{
-		PK: orgPK(inv.OrgID), SK: inviteSK(inv.ID), GSI1PK: orgInvitesGSI1(inv.OrgID), GSI1SK: created + "#" + inv.ID, Type: "Invite",
+		PK: orgPK(inv.OrgID), SK: inviteSK(inv.ID), GSI1PK: orgEntriesGSI1(inv.OrgID), GSI1SK: created + "#" + inv.ID, Type: "Invite",
+		GSI2PK: orgEntriesByStatusGSI2(inv.OrgID, string(inv.Status)), GSI2SK: created + "#" + inv.ID,
 		ID: inv.ID, OrgID: inv.OrgID, OrgName: inv.OrgName, Email: inv.Email, Role: string(inv.Role), Scope: inv.Scope.String(),
 		Status: string(inv.Status), InvitedBy: inv.InvitedBy, CreatedAt: created, ExpiresAt: formatTime(inv.ExpiresAt), TokenHash: inv.TokenHash,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	link, err := s.putNewTx(linkRecord{PK: linkPK(inv.TokenHash), SK: skLink, Type: "Link", Purpose: "invite", OrgID: inv.OrgID,
 		TargetID: inv.ID, ExpiresAt: formatTime(inv.ExpiresAt), TTL: ttl(inv.ExpiresAt.Add(linkGrace))})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.transact(ctx, "create invite", []types.TransactWriteItem{rec, link})
+	return []types.TransactWriteItem{rec, link}, nil
 }
 
 // InviteByToken follows an invite link to its invite.
@@ -91,10 +107,11 @@ func (s *Store) useInviteItems(inv invite.Invite, userID string) []types.Transac
 		{Delete: &types.Delete{TableName: &s.table, Key: key(linkPK(inv.TokenHash), skLink), ConditionExpression: aws.String("attribute_exists(PK)")}},
 		{Update: &types.Update{
 			TableName: &s.table, Key: key(orgPK(inv.OrgID), inviteSK(inv.ID)),
-			UpdateExpression:          aws.String("SET #status = :used, AcceptedBy = :user"),
-			ConditionExpression:       aws.String("#status = :sent"),
-			ExpressionAttributeNames:  map[string]string{"#status": "Status"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":used": str(string(invite.StatusAccepted)), ":sent": str(string(invite.StatusSent)), ":user": str(userID)},
+			UpdateExpression:         aws.String("SET #status = :used, AcceptedBy = :user, GSI2PK = :g2"),
+			ConditionExpression:      aws.String("#status = :sent"),
+			ExpressionAttributeNames: map[string]string{"#status": "Status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":used": str(string(invite.StatusAccepted)), ":sent": str(string(invite.StatusSent)), ":user": str(userID),
+				":g2": str(orgEntriesByStatusGSI2(inv.OrgID, string(invite.StatusAccepted)))},
 		}},
 	}
 }
@@ -129,4 +146,99 @@ func (s *Store) AcceptInviteExistingUser(ctx context.Context, inv invite.Invite,
 		return account.ErrAlreadyMember
 	}
 	return err
+}
+
+// GetInvite reads one invite of an org.
+func (s *Store) GetInvite(ctx context.Context, orgID, id string) (invite.Invite, error) {
+	var r inviteRecord
+	if err := s.getItem(ctx, "get invite", orgPK(orgID), inviteSK(id), &r); err != nil {
+		return invite.Invite{}, err
+	}
+	if r.Status == string(invite.StatusRevoked) {
+		return invite.Invite{}, fault.ErrNotFound
+	}
+	return r.invite(), nil
+}
+
+// revokeItems end an unused invite (index 0, fails once used or revoked)
+// and delete its link; a revoked invite leaves the console's partitions.
+func (s *Store) revokeItems(inv invite.Invite) []types.TransactWriteItem {
+	return []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName: &s.table, Key: key(orgPK(inv.OrgID), inviteSK(inv.ID)),
+			UpdateExpression:          aws.String("SET #status = :revoked REMOVE GSI1PK, GSI1SK, GSI2PK, GSI2SK"),
+			ConditionExpression:       aws.String("#status = :sent"),
+			ExpressionAttributeNames:  map[string]string{"#status": "Status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":revoked": str(string(invite.StatusRevoked)), ":sent": str(string(invite.StatusSent))},
+		}},
+		{Delete: &types.Delete{TableName: &s.table, Key: key(linkPK(inv.TokenHash), skLink)}},
+	}
+}
+
+// RevokeInvite ends an unused invite and its link (fault.ErrConflict once used).
+func (s *Store) RevokeInvite(ctx context.Context, inv invite.Invite) error {
+	return s.transact(ctx, "revoke invite", s.revokeItems(inv))
+}
+
+// ResendInvite replaces an unused invite by a new one in one transaction:
+// the old link dies as the new one is born.
+func (s *Store) ResendInvite(ctx context.Context, old, next invite.Invite) error {
+	items, err := s.newInviteItems(next)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "resend invite", append(s.revokeItems(old), items...))
+}
+
+// ListInvites pages an org's invites, newest first: by status through GSI2,
+// else the console's GSI1 partition filtered to invites (a page may then
+// hold fewer than limit items; the cursor pages on).
+func (s *Store) ListInvites(ctx context.Context, orgID string, status invite.Status, limit int, cursor string) ([]invite.Invite, string, error) {
+	in := &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String("GSI1"),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		FilterExpression:          aws.String("#type = :invite"),
+		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(orgEntriesGSI1(orgID)), ":invite": str("Invite")},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+	}
+	pkAttr, pk := attrGSI1PK, orgEntriesGSI1(orgID)
+	if status != "" {
+		pkAttr, pk = "GSI2PK", orgEntriesByStatusGSI2(orgID, string(status))
+		in.IndexName, in.KeyConditionExpression = aws.String("GSI2"), aws.String("GSI2PK = :pk")
+		in.ExpressionAttributeValues[":pk"] = str(pk)
+	}
+	start, err := decodeCursor(cursor, pkAttr, pk)
+	if err != nil {
+		return nil, "", err
+	}
+	in.ExclusiveStartKey = start
+	res, err := s.db.Query(ctx, in)
+	if err != nil {
+		return nil, "", s.wrap("list invites", err)
+	}
+	var recs []inviteRecord
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
+		return nil, "", fmt.Errorf("list invites: %w", err)
+	}
+	out := make([]invite.Invite, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.invite())
+	}
+	return out, encodeCursor(res.LastEvaluatedKey), nil
+}
+
+// UserExistsByEmail reports whether some login has this email (GSI1 EMAIL#<email>).
+func (s *Store) UserExistsByEmail(ctx context.Context, email string) (bool, error) {
+	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String("GSI1"),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(emailGSI1(account.NormalizeEmail(email)))},
+		Limit:                     aws.Int32(1),
+	})
+	if err != nil {
+		return false, s.wrap("find login by email", err)
+	}
+	return len(res.Items) > 0, nil
 }

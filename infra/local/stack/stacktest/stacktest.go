@@ -49,6 +49,12 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
+	return start(t, cfg)
+}
+
+// start runs the app of cfg behind the local front doors on free ports.
+func start(t *testing.T, cfg config.Config) *Harness {
+	t.Helper()
 	awsCfg := testenv.AWSConfig(t)
 	calls := testenv.CountCalls(&awsCfg)
 	a := app.New(cfg, awsCfg, testenv.Logger(t))

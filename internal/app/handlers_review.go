@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/review"
+	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
+)
+
+// newReview builds self-registration and its review (F10-F12) and registers
+// its ops commands.
+func (a *App) newReview(awsCfg aws.Config, mailer review.Mailer, now func() time.Time) {
+	wf := sfn.New(sfn.NewClient(awsCfg), a.Config.StateMachine)
+	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link,
+		review.Settings{VerificationWindow: a.Config.VerificationWindow, ReviewTimeout: a.Config.ReviewTimeout}, a.Log, now)
+	for name, run := range a.Reviews.OpsCommands() {
+		a.Ops.Register(name, run)
+	}
+}
+
+func (a *App) reviewHandlers() map[string]edge.HandlerFunc {
+	h := review.NewHandlers(a.Reviews)
+	return map[string]edge.HandlerFunc{
+		"submitRegistration":  h.Submit,
+		"verifyRegistration":  h.Verify,
+		"listRegistrations":   h.List,
+		"getRegistration":     h.Get,
+		"approveRegistration": h.Approve,
+		"denyRegistration":    h.Deny,
+		"modifyRegistration":  h.Modify,
+	}
+}
+
+// reviewTaskHandler is the review function: one handler for every Task of
+// the state machine (the Payload's step says which).
+func (a *App) reviewTaskHandler() lambda.Handler {
+	tasks := a.Reviews.Tasks()
+	return lambda.NewHandler(func(ctx context.Context, in review.TaskInput) (map[string]any, error) {
+		return tasks.Handle(withLambdaID(ctx), in)
+	})
+}

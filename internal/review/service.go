@@ -1,0 +1,461 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
+	"github.com/gatehouse-dev/gatehouse/internal/mail"
+	"github.com/gatehouse-dev/gatehouse/internal/password"
+	"github.com/gatehouse-dev/gatehouse/internal/session"
+)
+
+// LinkMaker turns a path and query into an absolute URL under the portal's base URL.
+type LinkMaker func(path string, q url.Values) string
+
+// Settings are the review's configured windows.
+type Settings struct {
+	VerificationWindow time.Duration // GATEHOUSE_VERIFICATION_WINDOW, default 24 h
+	ReviewTimeout      time.Duration // GATEHOUSE_REVIEW_TIMEOUT, default 30 days
+}
+
+// Service takes registrations and decisions.
+type Service struct {
+	store    Store
+	workflow Workflow
+	mailer   Mailer
+	link     LinkMaker
+	settings Settings
+	log      *slog.Logger
+	now      func() time.Time
+	hash     func(string) (string, error)
+}
+
+// NewService returns a Service; it does no I/O.
+func NewService(store Store, wf Workflow, mailer Mailer, link LinkMaker, settings Settings, log *slog.Logger, now func() time.Time) *Service {
+	if settings.VerificationWindow <= 0 {
+		settings.VerificationWindow = 24 * time.Hour
+	}
+	if settings.ReviewTimeout <= 0 {
+		settings.ReviewTimeout = 30 * 24 * time.Hour
+	}
+	return &Service{store: store, workflow: wf, mailer: mailer, link: link, settings: settings, log: log, now: now,
+		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
+}
+
+// Request is the public registration form (POST /v1/registrations).
+type Request struct {
+	TIN         string `json:"tin"`
+	NPI         string `json:"npi"`
+	Level       string `json:"level"`
+	FirstName   string `json:"first_name"`
+	LastName    string `json:"last_name"`
+	Email       string `json:"email"`
+	Phone       string `json:"phone"`
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	ClaimNumber string `json:"claim_number"`
+	ProviderDOB string `json:"provider_dob"`
+	// Role is optional: portal-user (default) or clerical-user. Administrator
+	// roles are given only by a reviewer's Modify, never requested.
+	Role string `json:"role"`
+}
+
+// validate checks the form without I/O; every problem is named.
+func (in Request) validate() (map[string]string, Level, account.Role, string) {
+	fields := map[string]string{}
+	tin := account.NormalizeTIN(in.TIN)
+	if tin == "" {
+		fields["tin"] = "must be nine digits (dashes allowed)"
+	}
+	level := Level(in.Level)
+	switch level {
+	case LevelOrg:
+		if in.NPI != "" {
+			fields["npi"] = "must be empty for a TIN-level request"
+		}
+	case LevelProvider:
+		if !account.ValidNPI(strings.TrimSpace(in.NPI)) {
+			fields["npi"] = "must be a valid NPI (ten digits with a check digit) for an individual-provider request"
+		}
+	default:
+		fields["level"] = `must be "org" or "provider"`
+	}
+	if p := account.NameProblem(in.FirstName); p != "" {
+		fields["first_name"] = p
+	}
+	if p := account.NameProblem(in.LastName); p != "" {
+		fields["last_name"] = p
+	}
+	email := account.NormalizeEmail(in.Email)
+	if p := account.EmailProblem(email); p != "" {
+		fields["email"] = p
+	}
+	if len(in.Phone) > 40 {
+		fields["phone"] = "must be at most 40 characters"
+	}
+	if p := account.UsernameProblem(strings.TrimSpace(in.Username)); p != "" {
+		fields["username"] = p
+	}
+	if p := password.DefaultPolicy.Problem(in.Password, in.Username, in.FirstName, in.LastName, email); p != "" {
+		fields["password"] = p
+	}
+	if c := NormalizeClaimNumber(in.ClaimNumber); in.ClaimNumber != "" && (len(c) < 5 || len(c) > 40) {
+		fields["claim_number"] = "must be 5 to 40 characters"
+	}
+	if in.ProviderDOB != "" {
+		if _, err := time.Parse(time.DateOnly, in.ProviderDOB); err != nil {
+			fields["provider_dob"] = "must be a date YYYY-MM-DD"
+		}
+	}
+	role := account.RolePortalUser
+	if in.Role != "" {
+		role = account.Role(in.Role)
+		if role != account.RolePortalUser && role != account.RoleClericalUser {
+			fields["role"] = "may be portal-user or clerical-user; a reviewer can change it"
+		}
+	}
+	return fields, level, role, tin
+}
+
+// Submitted is the answer to a registration.
+type Submitted struct {
+	ID     string `json:"id"`
+	Status Status `json:"status"`
+}
+
+// Submit validates and stores a registration, emails its verification link
+// and starts its review execution (which waits for the verification).
+//
+// A TIN no org has, or an NPI that is not the org's, gets the same 202 as a
+// good request and an email to the address saying no office matched: the
+// answer does not tell a stranger which offices use Gatehouse; only the
+// mailbox owner learns it.
+func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
+	fields, level, role, tin := in.validate()
+	if len(fields) > 0 {
+		return Submitted{}, fault.Validation(fields)
+	}
+	username := account.NormalizeUsername(in.Username)
+	email := account.NormalizeEmail(in.Email)
+	// Checked before the office is looked up, so the answer for a taken
+	// username does not depend on whether the TIN exists.
+	if _, err := s.store.UserIDByUsername(ctx, username); err == nil {
+		return Submitted{}, account.ErrUsernameTaken
+	} else if !errors.Is(err, fault.ErrNotFound) {
+		return Submitted{}, fmt.Errorf("submit registration: %w", err)
+	}
+	id := ident.New()
+	orgID, err := s.store.OrgIDByTIN(ctx, tin)
+	if errors.Is(err, fault.ErrNotFound) {
+		return s.unmatched(ctx, id, email)
+	}
+	if err != nil {
+		return Submitted{}, fmt.Errorf("submit registration: %w", err)
+	}
+	o, err := s.store.GetOrg(ctx, orgID)
+	if err != nil {
+		return Submitted{}, fmt.Errorf("submit registration: %w", err)
+	}
+	npi := strings.TrimSpace(in.NPI)
+	if level == LevelProvider && !o.HasProvider(npi) {
+		return s.unmatched(ctx, id, email)
+	}
+	hash, err := s.hash(in.Password)
+	if err != nil {
+		return Submitted{}, err
+	}
+	now := s.now().UTC()
+	r := Registration{
+		ID: id, OrgID: o.ID, OrgName: o.Name, TIN: o.TIN, NPI: npi, Level: level, RequestedRole: role,
+		FirstName: strings.TrimSpace(in.FirstName), LastName: strings.TrimSpace(in.LastName), Email: email, Phone: strings.TrimSpace(in.Phone),
+		Username: username, PasswordHash: hash, Status: StatusPendingEmail, SubmittedAt: now,
+		History: []Event{{At: now, Actor: "registrant", Action: "submitted"}},
+	}
+	for _, p := range o.Providers {
+		if p.NPI == npi {
+			r.ProviderName = p.Name
+		}
+	}
+	if c := NormalizeClaimNumber(in.ClaimNumber); c != "" {
+		r.ClaimHash, r.ClaimMasked = HashClaimNumber(o.ID, c), maskTail(c, 4)
+	}
+	if in.ProviderDOB != "" {
+		r.DOBHash, r.DOBMasked = hashFor(o.ID, "dob", in.ProviderDOB), "••••-••-••"
+	}
+	token, linkHash, err := session.NewToken()
+	if err != nil {
+		return Submitted{}, err
+	}
+	expires := now.Add(s.settings.VerificationWindow)
+	if err := s.store.CreateRegistration(ctx, r, linkHash, expires); err != nil {
+		if errors.Is(err, account.ErrUsernameTaken) {
+			return Submitted{}, account.ErrUsernameTaken
+		}
+		return Submitted{}, fmt.Errorf("submit registration: %w", err)
+	}
+	if _, err := s.workflow.Start(ctx, r.ID, s.executionInput(r)); err != nil {
+		// The request is stored; without its execution it would never expire,
+		// so the caller is told to retry (the username stays reserved for this
+		// registration only until an operator or a retry of Start clears it).
+		return Submitted{}, fault.Unavailable(fmt.Errorf("start review of %s: %w", r.ID, err))
+	}
+	msg, err := mail.Render("registration-verify", email, map[string]string{
+		"FirstName": r.FirstName, "OrgName": o.Name, "Link": s.link("/registrations/verify", url.Values{"token": {token}}),
+		"ExpiresAt": expires.Format(time.RFC3339),
+	})
+	if err != nil {
+		return Submitted{}, err
+	}
+	if err := s.mailer.Send(ctx, msg); err != nil {
+		return Submitted{}, fmt.Errorf("email verification of %s: %w", r.ID, err)
+	}
+	return Submitted{ID: r.ID, Status: StatusPendingEmail}, nil
+}
+
+func (s *Service) unmatched(ctx context.Context, id, email string) (Submitted, error) {
+	msg, err := mail.Render("registration-unmatched", email, nil)
+	if err != nil {
+		return Submitted{}, err
+	}
+	if err := s.mailer.Send(ctx, msg); err != nil {
+		return Submitted{}, fmt.Errorf("email unmatched registration: %w", err)
+	}
+	return Submitted{ID: id, Status: StatusPendingEmail}, nil
+}
+
+// ExecutionInput is the input of a review execution.
+type ExecutionInput struct {
+	RegistrationID             string `json:"registration_id"`
+	OrgID                      string `json:"org_id"`
+	VerificationTimeoutSeconds int64  `json:"verification_timeout_seconds"`
+	ReviewTimeoutSeconds       int64  `json:"review_timeout_seconds"`
+}
+
+func (s *Service) executionInput(r Registration) ExecutionInput {
+	secs := func(d time.Duration) int64 { return max(1, int64(d/time.Second)) }
+	return ExecutionInput{RegistrationID: r.ID, OrgID: r.OrgID,
+		VerificationTimeoutSeconds: secs(s.settings.VerificationWindow), ReviewTimeoutSeconds: secs(s.settings.ReviewTimeout)}
+}
+
+// Verify consumes a verification link and lets the review go on. It returns
+// the status the registration has a moment later (screening is quick).
+func (s *Service) Verify(ctx context.Context, token string) (Submitted, error) {
+	linkHash := session.HashToken(token)
+	r, expires, err := s.store.RegistrationByVerifyLink(ctx, linkHash)
+	if errors.Is(err, fault.ErrNotFound) {
+		return Submitted{}, ErrLinkNotFound
+	}
+	if err != nil {
+		return Submitted{}, fmt.Errorf("verify registration: %w", err)
+	}
+	if !s.now().Before(expires) {
+		return Submitted{}, ErrLinkExpired
+	}
+	r, err = s.store.MarkVerified(ctx, r, linkHash, Event{At: s.now().UTC(), Actor: "registrant", Action: "email verified"})
+	if errors.Is(err, fault.ErrConflict) {
+		return Submitted{}, ErrLinkNotFound
+	}
+	if err != nil {
+		return Submitted{}, fmt.Errorf("verify registration: %w", err)
+	}
+	// AwaitVerification may not have stored its token yet; it then finds
+	// VerifiedAt set and completes itself.
+	if r.VerifyToken != "" {
+		if err := s.workflow.Succeed(ctx, r.VerifyToken, map[string]bool{"verified": true}); err != nil && !errors.Is(err, ErrTaskGone) {
+			s.log.ErrorContext(ctx, "verification not delivered to the review workflow", "registration_id", r.ID, "error", err.Error())
+		}
+	}
+	return Submitted{ID: r.ID, Status: s.settle(ctx, r, StatusPendingEmail)}, nil
+}
+
+// settle waits briefly for the workflow to move the registration past from,
+// and returns its status then.
+func (s *Service) settle(ctx context.Context, r Registration, from Status) Status {
+	status := r.Status
+	for i := 0; i < 50 && status == from; i++ {
+		time.Sleep(100 * time.Millisecond)
+		cur, err := s.store.GetRegistration(ctx, r.OrgID, r.ID)
+		if err != nil {
+			break
+		}
+		status = cur.Status
+	}
+	return status
+}
+
+// Get returns one registration the reviewer may see.
+func (s *Service) Get(ctx context.Context, reviewer account.Membership, id string) (Registration, error) {
+	r, err := s.store.GetRegistration(ctx, reviewer.OrgID, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return Registration{}, ErrNotFound
+	}
+	if err != nil {
+		return Registration{}, fmt.Errorf("get registration: %w", err)
+	}
+	if !reviewer.Scope.Covers(r.RequestedScope()) {
+		return Registration{}, ErrNotFound
+	}
+	return r, nil
+}
+
+// List pages the console of the reviewer's org; a provider-scoped
+// administrator sees only entries of their provider (a page may then hold
+// fewer than limit entries; the cursor still pages on).
+func (s *Service) List(ctx context.Context, reviewer account.Membership, status string, limit int, cursor string) ([]Entry, string, error) {
+	st := Status(status)
+	if status != "" && !slices.Contains(Statuses, st) {
+		return nil, "", fault.Validation(map[string]string{"status": "unknown status"})
+	}
+	entries, next, err := s.store.ListEntries(ctx, reviewer.OrgID, st, limit, cursor)
+	if err != nil {
+		return nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		scope := account.OrgScope
+		if e.NPI != "" {
+			scope = account.Scope{NPI: e.NPI}
+		}
+		if reviewer.Scope.Covers(scope) {
+			out = append(out, e)
+		}
+	}
+	return out, next, nil
+}
+
+// DecisionInput is an approve, deny or modify.
+type DecisionInput struct {
+	Kind   string
+	Reason string `json:"reason"`
+	Note   string `json:"note"`
+	Role   string `json:"role"`
+	Scope  string `json:"scope"`
+}
+
+// Reviewer is who decides: a member of the org, or ops.
+type Reviewer struct {
+	Membership account.Membership // zero for ops
+	UserID     string
+	Name       string
+	Ops        bool
+}
+
+// Decide claims the decision on the registration item (exactly once, even
+// when reviewers click at once), then wakes the workflow, which creates the
+// login and emails the registrant.
+func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in DecisionInput) (Status, error) {
+	r, err := s.store.GetRegistration(ctx, orgID, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("decide registration %s: %w", id, err)
+	}
+	switch {
+	case who.Ops && !r.Escalated && r.Status.Pending():
+		return "", ErrNotEscalated
+	case !who.Ops && !who.Membership.Scope.Covers(r.RequestedScope()):
+		return "", ErrNotFound
+	case !who.Ops && !eligible(who.Membership, r):
+		return "", ErrScopeTooWide
+	case r.Decision != nil || r.Status == StatusDeclined || r.Status == StatusInvalidated || r.Status == StatusAutoApproved:
+		return "", ErrAlreadyDecided
+	case !r.Status.Pending():
+		return "", ErrNotReviewable
+	}
+	d, err := s.decision(r, who, in)
+	if err != nil {
+		return "", err
+	}
+	if d.Kind == DecisionModify && d.Scope.NPI != "" {
+		o, err := s.store.GetOrg(ctx, r.OrgID)
+		if err != nil {
+			return "", fmt.Errorf("decide registration %s: %w", id, err)
+		}
+		if !o.HasProvider(d.Scope.NPI) {
+			return "", fault.Validation(map[string]string{"scope": "is not a provider of this organization"})
+		}
+	}
+	status := r.Level.approvedStatus()
+	if d.Kind == DecisionDeny {
+		status = StatusDeclined
+	}
+	detail := d.Reason
+	if d.Kind == DecisionModify {
+		detail = fmt.Sprintf("role %s, scope %s", d.Role, d.Scope)
+	}
+	ev := Event{At: d.At, Actor: d.By, Name: d.ByName, Action: d.Kind, Detail: detail}
+	claimed, err := s.store.ClaimDecision(ctx, r, d, status, ev)
+	if errors.Is(err, fault.ErrConflict) {
+		return "", ErrAlreadyDecided
+	}
+	if err != nil {
+		return "", fmt.Errorf("decide registration %s: %w", id, err)
+	}
+	// The decision is on the item now; if the workflow cannot be told (its
+	// wait timed out at this moment), ExpireReview finds the claimed decision
+	// and applies it instead of invalidating.
+	if err := s.workflow.Succeed(ctx, claimed.DecisionToken, d); err != nil && !errors.Is(err, ErrTaskGone) {
+		s.log.ErrorContext(ctx, "decision not delivered to the review workflow; it applies when the wait times out",
+			"registration_id", r.ID, "error", err.Error())
+	}
+	return status, nil
+}
+
+func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Decision, error) {
+	d := Decision{Kind: in.Kind, By: who.UserID, ByName: who.Name, At: s.now().UTC()}
+	if who.Ops {
+		d.By = "ops"
+	}
+	switch in.Kind {
+	case DecisionApprove:
+	case DecisionDeny:
+		fields := map[string]string{}
+		if !slices.Contains(DenyReasons, in.Reason) {
+			fields["reason"] = "must be one of " + strings.Join(DenyReasons, ", ")
+		}
+		if in.Reason == "other" && strings.TrimSpace(in.Note) == "" {
+			fields["note"] = `is required when the reason is "other"`
+		}
+		if len(in.Note) > 1000 {
+			fields["note"] = "must be at most 1000 characters"
+		}
+		if len(fields) > 0 {
+			return Decision{}, fault.Validation(fields)
+		}
+		d.Reason, d.Note = in.Reason, strings.TrimSpace(in.Note)
+	case DecisionModify:
+		role, ok := account.ParseRole(in.Role)
+		fields := map[string]string{}
+		if !ok {
+			fields["role"] = "unknown role"
+		}
+		scope := r.RequestedScope()
+		if in.Scope != "" {
+			sc, err := account.ParseScope(in.Scope)
+			if err != nil {
+				fields["scope"] = err.Error()
+			}
+			scope = sc
+		}
+		if len(fields) > 0 {
+			return Decision{}, fault.Validation(fields)
+		}
+		if !who.Ops && (!mayGrant(who.Membership.Role, role) || !who.Membership.Scope.Covers(scope)) {
+			return Decision{}, ErrScopeTooWide
+		}
+		d.Role, d.Scope = role, scope
+	default:
+		return Decision{}, errUnknownDecision
+	}
+	return d, nil
+}
