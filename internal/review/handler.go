@@ -124,21 +124,12 @@ type detailView struct {
 		Email             string       `json:"email"`
 		Phone             string       `json:"phone,omitempty"`
 	} `json:"user"`
-	SubmittedAt time.Time  `json:"submitted_at"`
-	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
-	Escalated   bool       `json:"escalated,omitempty"`
-	Decision    *struct {
-		Decision string    `json:"decision"`
-		Role     string    `json:"role,omitempty"`
-		Scope    string    `json:"scope,omitempty"`
-		Reason   string    `json:"reason,omitempty"`
-		Note     string    `json:"note,omitempty"`
-		By       string    `json:"by"`
-		ByName   string    `json:"by_name"`
-		At       time.Time `json:"at"`
-	} `json:"decision,omitempty"`
-	UserID  string  `json:"user_id,omitempty"`
-	History []Event `json:"history"`
+	SubmittedAt time.Time     `json:"submitted_at"`
+	VerifiedAt  *time.Time    `json:"verified_at,omitempty"`
+	Escalated   bool          `json:"escalated,omitempty"`
+	Decision    *decisionView `json:"decision,omitempty"`
+	UserID      string        `json:"user_id,omitempty"`
+	History     []Event       `json:"history"`
 }
 
 // Get is GET /v1/orgs/{org}/registrations/{id}: everything the registrant
@@ -163,16 +154,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 		v.VerifiedAt = &reg.VerifiedAt
 	}
 	if d := reg.Decision; d != nil {
-		v.Decision = &struct {
-			Decision string    `json:"decision"`
-			Role     string    `json:"role,omitempty"`
-			Scope    string    `json:"scope,omitempty"`
-			Reason   string    `json:"reason,omitempty"`
-			Note     string    `json:"note,omitempty"`
-			By       string    `json:"by"`
-			ByName   string    `json:"by_name"`
-			At       time.Time `json:"at"`
-		}{Decision: d.Kind, Role: string(d.Role), Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: d.At}
+		v.Decision = &decisionView{Decision: d.Kind, Role: string(d.Role), Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: d.At}
 		if d.Kind == DecisionModify {
 			v.Decision.Scope = d.Scope.String()
 		}
@@ -303,4 +285,16 @@ func (s *Service) decideRegistration(ctx context.Context, payload json.RawMessag
 		return nil, err
 	}
 	return map[string]any{"registration_id": in.RegistrationID, "status": status}, nil
+}
+
+// decisionView is a reviewer's decision as the console shows it.
+type decisionView struct {
+	Decision string    `json:"decision"`
+	Role     string    `json:"role,omitempty"`
+	Scope    string    `json:"scope,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	By       string    `json:"by"`
+	ByName   string    `json:"by_name"`
+	At       time.Time `json:"at"`
 }

@@ -2,12 +2,10 @@ package dynamo
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -106,7 +104,7 @@ func (s *Store) ListEmployees(ctx context.Context, orgID string, limit int, curs
 	if start != nil && (len(start) != 2 || !strings.HasPrefix(stringAttr(start, attrSK), skEmployeePrefix)) {
 		return nil, "", ErrBadCursor
 	}
-	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+	recs, next, err := queryPage[employeeRecord](ctx, s, "list employees", &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skEmployeePrefix)},
@@ -114,15 +112,11 @@ func (s *Store) ListEmployees(ctx context.Context, orgID string, limit int, curs
 		ExclusiveStartKey:         start,
 	})
 	if err != nil {
-		return nil, "", s.wrap("list employees", err)
-	}
-	var recs []employeeRecord
-	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
-		return nil, "", fmt.Errorf("list employees: %w", err)
+		return nil, "", err
 	}
 	out := make([]employee.Employee, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, r.employee())
 	}
-	return out, encodeCursor(res.LastEvaluatedKey), nil
+	return out, next, nil
 }

@@ -2,11 +2,9 @@ package dynamo
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -214,19 +212,15 @@ func (s *Store) ListInvites(ctx context.Context, orgID string, status invite.Sta
 		return nil, "", err
 	}
 	in.ExclusiveStartKey = start
-	res, err := s.db.Query(ctx, in)
+	recs, next, err := queryPage[inviteRecord](ctx, s, "list invites", in)
 	if err != nil {
-		return nil, "", s.wrap("list invites", err)
-	}
-	var recs []inviteRecord
-	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
-		return nil, "", fmt.Errorf("list invites: %w", err)
+		return nil, "", err
 	}
 	out := make([]invite.Invite, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, r.invite())
 	}
-	return out, encodeCursor(res.LastEvaluatedKey), nil
+	return out, next, nil
 }
 
 // UserExistsByEmail reports whether some login has this email (GSI1 EMAIL#<email>).

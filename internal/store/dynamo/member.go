@@ -118,7 +118,7 @@ func (s *Store) ListAudit(ctx context.Context, orgID string, limit int, cursor s
 	if start != nil && !strings.HasPrefix(stringAttr(start, attrSK), skAuditPrefix) {
 		return nil, "", ErrBadCursor
 	}
-	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+	recs, next, err := queryPage[auditRecord](ctx, s, "list audit", &dynamodb.QueryInput{
 		TableName:              &s.table,
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -129,18 +129,14 @@ func (s *Store) ListAudit(ctx context.Context, orgID string, limit int, cursor s
 		ExclusiveStartKey: start,
 	})
 	if err != nil {
-		return nil, "", s.wrap("list audit", err)
-	}
-	var recs []auditRecord
-	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
-		return nil, "", fmt.Errorf("list audit: %w", err)
+		return nil, "", err
 	}
 	out := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, audit.Entry{ID: r.ID, OrgID: r.OrgID, At: parseTime(r.At), Actor: r.Actor, ActorUsername: r.ActorUsername,
 			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP})
 	}
-	return out, encodeCursor(res.LastEvaluatedKey), nil
+	return out, next, nil
 }
 
 func (s *Store) linkItem(l member.Link) (types.TransactWriteItem, error) {

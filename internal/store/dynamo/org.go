@@ -84,7 +84,7 @@ func (s *Store) ListOrgs(ctx context.Context, limit int, cursor string) ([]org.O
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+	recs, next, err := queryPage[orgRecord](ctx, s, "list orgs", &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		IndexName:                 aws.String("GSI1"),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
@@ -94,17 +94,13 @@ func (s *Store) ListOrgs(ctx context.Context, limit int, cursor string) ([]org.O
 		ExclusiveStartKey:         start,
 	})
 	if err != nil {
-		return nil, "", s.wrap("list orgs", err)
-	}
-	var recs []orgRecord
-	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
-		return nil, "", fmt.Errorf("list orgs: %w", err)
+		return nil, "", err
 	}
 	out := make([]org.Org, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, r.org())
 	}
-	return out, encodeCursor(res.LastEvaluatedKey), nil
+	return out, next, nil
 }
 
 // UpdateOrgSettings replaces an existing org's settings.

@@ -174,6 +174,23 @@ func (s *Store) transact(ctx context.Context, op string, items []types.TransactW
 	return s.wrap(op, err)
 }
 
+// queryPage runs one Query and unmarshals its items into records of type R;
+// it returns the cursor of the next page ("" on the last).
+func queryPage[R any](ctx context.Context, s *Store, op string, in *dynamodb.QueryInput) ([]R, string, error) {
+	if in.TableName == nil {
+		in.TableName = &s.table
+	}
+	res, err := s.db.Query(ctx, in)
+	if err != nil {
+		return nil, "", s.wrap(op, err)
+	}
+	var recs []R
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", op, err)
+	}
+	return recs, encodeCursor(res.LastEvaluatedKey), nil
+}
+
 // txConflict is a transaction that lost a condition; it matches fault.ErrConflict.
 type txConflict struct {
 	op     string
