@@ -54,6 +54,33 @@ func (r Role) DisplayName() string {
 	return string(r)
 }
 
+// MayGrant reports whether a holder of r may give role want to someone (an
+// invite, a review decision, a new user): never a role above one's own, and
+// site administrator only from a site administrator. (Whether the holder may
+// administer users at all is the user_admin module's level, checked by the
+// guard.)
+func (r Role) MayGrant(want Role) bool {
+	if want == RoleSiteAdmin {
+		return r == RoleSiteAdmin
+	}
+	return rank(want) <= rank(r)
+}
+
+// rank orders the roles by what they may see; a client sees only the client portal.
+func rank(r Role) int {
+	switch r {
+	case RoleSiteAdmin:
+		return 4
+	case RoleProviderAdmin:
+		return 3
+	case RolePortalUser:
+		return 2
+	case RoleClericalUser, RoleClient:
+		return 1
+	}
+	return 0
+}
+
 // Scope is the level a membership sees: the whole office (TIN level) or one
 // individual provider (NPI).
 type Scope struct {

@@ -28,3 +28,26 @@ func TestLevels(t *testing.T) {
 		t.Fatal("Allows wrong")
 	}
 }
+
+func TestMayGrant(t *testing.T) {
+	tests := []struct {
+		have, want Role
+		ok         bool
+	}{
+		{RoleSiteAdmin, RoleSiteAdmin, true},
+		{RoleProviderAdmin, RoleSiteAdmin, false},
+		{RoleProviderAdmin, RoleProviderAdmin, true},
+		{RoleProviderAdmin, RoleClient, true},
+		{RolePortalUser, RoleProviderAdmin, false},
+		{RolePortalUser, RoleClericalUser, true},
+		{RoleClericalUser, RolePortalUser, false},
+		{RoleClient, RoleClericalUser, true},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.have)+"->"+string(tc.want), func(t *testing.T) {
+			if got := tc.have.MayGrant(tc.want); got != tc.ok {
+				t.Fatalf("MayGrant = %v", got)
+			}
+		})
+	}
+}

@@ -102,7 +102,7 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter,
 	if len(fields) > 0 {
 		return nil, fault.Validation(fields)
 	}
-	if !who.Membership.Scope.Covers(scope) || !mayGrant(who.Membership.Role, role) {
+	if !who.Membership.Scope.Covers(scope) || !who.Membership.Role.MayGrant(role) {
 		return nil, ErrScopeTooWide
 	}
 	out := make([]Invite, 0, len(emails))
@@ -118,18 +118,6 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter,
 		out = append(out, inv)
 	}
 	return out, nil
-}
-
-// mayGrant: a site administrator may give any role, a provider administrator
-// any but site administrator.
-func mayGrant(have, want account.Role) bool {
-	switch have {
-	case account.RoleSiteAdmin:
-		return true
-	case account.RoleProviderAdmin:
-		return want != account.RoleSiteAdmin
-	}
-	return false
 }
 
 // List pages an org's invites; status is "", EMAIL-INT or EMAIL-SUCCESS.

@@ -53,7 +53,7 @@ func (a Admin) mayAssign(role account.Role, scope account.Scope) error {
 	if !a.Membership.Scope.Covers(scope) {
 		return ErrScopeTooWide
 	}
-	if role == account.RoleSiteAdmin && a.Membership.Role != account.RoleSiteAdmin {
+	if !a.Membership.Role.MayGrant(role) {
 		return ErrRoleTooHigh
 	}
 	return nil

@@ -288,15 +288,3 @@ func eligible(m account.Membership, r Registration) bool {
 	}
 	return m.Scope.Covers(r.RequestedScope())
 }
-
-// mayGrant reports whether a holder of role may give role want: a site
-// administrator any role, a provider administrator any but site administrator.
-func mayGrant(have, want account.Role) bool {
-	switch have {
-	case account.RoleSiteAdmin:
-		return true
-	case account.RoleProviderAdmin:
-		return want != account.RoleSiteAdmin
-	}
-	return false
-}

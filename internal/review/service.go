@@ -450,7 +450,7 @@ func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Deci
 		if len(fields) > 0 {
 			return Decision{}, fault.Validation(fields)
 		}
-		if !who.Ops && (!mayGrant(who.Membership.Role, role) || !who.Membership.Scope.Covers(scope)) {
+		if !who.Ops && (!who.Membership.Role.MayGrant(role) || !who.Membership.Scope.Covers(scope)) {
 			return Decision{}, ErrScopeTooWide
 		}
 		d.Role, d.Scope = role, scope
