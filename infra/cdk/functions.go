@@ -45,8 +45,9 @@ type spec struct {
 var specs = map[string]spec{
 	// Public sign-in, invites, registration, password reset. argon2id
 	// (m=19 MiB, t=2) is CPU-bound: 1024 MB buys the CPU for a fast sign-in.
-	// Registration verification starts the review.
-	route.FunctionAuth: {Memory: 1024, Timeout: 10 * time.Second, Data: true, SendMail: true, StartReview: true},
+	// A registration starts its review execution; its verification answers
+	// the execution's wait for it.
+	route.FunctionAuth: {Memory: 1024, Timeout: 10 * time.Second, Data: true, SendMail: true, StartReview: true, AnswerReview: true},
 	// Signed-in self-service and admin routes; admins decide reviews.
 	route.FunctionPortal: {Memory: 512, Timeout: 10 * time.Second, Data: true, SendMail: true, AnswerReview: true},
 	// Operator commands, invoked with IAM only, possibly asynchronously.
@@ -54,7 +55,8 @@ var specs = map[string]spec{
 	// State machine tasks: store the task token, email reviewers, provision.
 	// Step Functions retries and catches synchronous task failures; the DLQ
 	// keeps the failures of tasks the ASL invokes with InvocationType Event.
-	FunctionReview: {Memory: 256, Timeout: 30 * time.Second, Data: true, SendMail: true, Async: true},
+	// It answers its own wait when the answer arrived before the wait began.
+	FunctionReview: {Memory: 256, Timeout: 30 * time.Second, Data: true, SendMail: true, AnswerReview: true, Async: true},
 	// Inbound EventBridge events (asynchronous) and the outbox stream.
 	FunctionEvents: {Memory: 256, Timeout: time.Minute, Data: true, PublishEvents: true, ReadStream: true, Async: true},
 }
@@ -110,6 +112,7 @@ func NewFunctions(scope constructs.Construct, id string, p *FunctionsProps) (*Fu
 		"GATEHOUSE_MAIL_FROM":              jsii.String(p.Email.From),
 		"GATEHOUSE_MAIL_CONFIGURATION_SET": p.Email.ConfigurationSet.ConfigurationSetName(),
 		"GATEHOUSE_REVIEW_TIMEOUT":         jsii.String(p.Settings.ReviewTimeout.String()),
+		"GATEHOUSE_VERIFICATION_WINDOW":    jsii.String(p.Settings.VerificationWindow.String()),
 		"GATEHOUSE_EVENT_BUS":              p.Events.Bus.EventBusName(),
 		"GATEHOUSE_LOG_LEVEL":              jsii.String("info"),
 	}

@@ -21,18 +21,21 @@ type settings struct {
 	MailReplyTo   string        // optional Reply-To address
 	PublicBaseURL string        // where emailed links point (GATEHOUSE_BASE_URL)
 	ReviewTimeout time.Duration // how long a registration waits for a decision
-	AlarmEmail    string        // optional: subscribed to the alarm topic
+	// VerificationWindow is how long a registrant has to verify their email.
+	VerificationWindow time.Duration
+	AlarmEmail         string // optional: subscribed to the alarm topic
 }
 
 // Context keys and their defaults. The defaults are placeholders that
 // synthesize; a real deployment sets at least mailFrom and publicBaseUrl.
 var contextDefaults = map[string]string{
-	"stage":         "dev",
-	"mailFrom":      "no-reply@example.com",
-	"mailReplyTo":   "",
-	"publicBaseUrl": "https://gatehouse.example.com",
-	"reviewTimeout": "720h",
-	"alarmEmail":    "",
+	"stage":              "dev",
+	"mailFrom":           "no-reply@example.com",
+	"mailReplyTo":        "",
+	"publicBaseUrl":      "https://gatehouse.example.com",
+	"reviewTimeout":      "720h",
+	"verificationWindow": "24h",
+	"alarmEmail":         "",
 }
 
 var stagePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
@@ -75,6 +78,11 @@ func readSettings(node constructs.Node) (settings, error) {
 		problems = append(problems, fmt.Sprintf("reviewTimeout %q: want a Go duration between 1s and 8760h", get("reviewTimeout")))
 	}
 	s.ReviewTimeout = d
+	v, err := time.ParseDuration(get("verificationWindow"))
+	if err != nil || v < time.Second || v > maxReviewTimeout {
+		problems = append(problems, fmt.Sprintf("verificationWindow %q: want a Go duration between 1s and 8760h", get("verificationWindow")))
+	}
+	s.VerificationWindow = v
 	if len(problems) > 0 {
 		return settings{}, fmt.Errorf("context: %s", strings.Join(problems, "; "))
 	}
