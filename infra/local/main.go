@@ -132,12 +132,12 @@ func run(ctx context.Context, args []string) error {
 	printBanner(os.Stderr, st, emus, seeded, time.Since(started))
 	select {
 	case <-ctx.Done():
-	case err := <-emus.dynamo.Done():
-		return fmt.Errorf("DynamoDB Local stopped: %v (log in %s)", err, logDir)
-	case err := <-emus.ses.Done():
-		return fmt.Errorf("SES emulator stopped: %v (log in %s)", err, logDir)
-	case err := <-emus.sfn.Done():
-		return fmt.Errorf("the Step Functions emulator stopped: %v (log in %s)", err, logDir)
+	case <-emus.dynamo.Exited():
+		return fmt.Errorf("DynamoDB Local stopped: %v (log in %s)", emus.dynamo.Err(), logDir)
+	case <-emus.ses.Exited():
+		return fmt.Errorf("SES emulator stopped: %v (log in %s)", emus.ses.Err(), logDir)
+	case <-emus.sfn.Exited():
+		return fmt.Errorf("the Step Functions emulator stopped: %v (log in %s)", emus.sfn.Err(), logDir)
 	}
 	fmt.Fprintln(os.Stderr, "\nstopping…")
 	return nil

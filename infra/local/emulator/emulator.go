@@ -25,7 +25,8 @@ type Process struct {
 	Name     string
 	Endpoint string // http://127.0.0.1:<port>
 	cmd      *exec.Cmd
-	done     chan error
+	exited   chan struct{} // closed once the process has ended
+	err      error         // its exit status, set before exited is closed
 }
 
 // RepoRoot finds the repository root (the directory holding package.json and
@@ -168,8 +169,11 @@ func start(name string, cmd *exec.Cmd, port int, log io.Writer) (*Process, error
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &Process{Name: name, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, done: make(chan error, 1)}
-	go func() { p.done <- cmd.Wait() }()
+	p := &Process{Name: name, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.exited)
+	}()
 	return p, nil
 }
 
@@ -183,8 +187,8 @@ func (p *Process) waitHTTP(ctx context.Context, method, path string, limit time.
 			return nil
 		}
 		select {
-		case err := <-p.done:
-			return fmt.Errorf("%s exited before it was ready: %v", p.Name, err)
+		case <-p.exited:
+			return fmt.Errorf("%s exited before it was ready: %v", p.Name, p.err)
 		case <-ctx.Done():
 			p.Stop()
 			return ctx.Err()
@@ -197,22 +201,31 @@ func (p *Process) waitHTTP(ctx context.Context, method, path string, limit time.
 	}
 }
 
-// Stop ends the process group: SIGTERM, then SIGKILL after five seconds.
+// Stop ends the process group: SIGTERM, then SIGKILL after five seconds. It
+// returns at once for a process that has already ended.
 func (p *Process) Stop() {
 	if p == nil || p.cmd.Process == nil {
 		return
 	}
+	select {
+	case <-p.exited:
+		return
+	default:
+	}
 	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
 	select {
-	case <-p.done:
+	case <-p.exited:
 	case <-time.After(5 * time.Second):
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-		<-p.done
+		<-p.exited
 	}
 }
 
-// Done receives the process exit status once it ends.
-func (p *Process) Done() <-chan error { return p.done }
+// Exited is closed when the process ends; Err then tells how.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// Err is the exit status of an ended process.
+func (p *Process) Err() error { return p.err }
 
 // FreePort asks the kernel for a free loopback port.
 func FreePort() (int, error) {

@@ -18,6 +18,32 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 
+// Node's timers hold at most 2^31-1 ms (about 24.8 days) and fire after 1 ms
+// beyond that, but a review waits 30 days by default: longer timers (ours and
+// the interpreter's) are re-armed in steps.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const nativeSetTimeout = globalThis.setTimeout;
+const nativeClearTimeout = globalThis.clearTimeout;
+class LongTimer {
+  constructor() { this.handle = null; }
+  ref() { this.handle?.ref?.(); return this; }
+  unref() { this.handle?.unref?.(); return this; }
+}
+globalThis.setTimeout = (fn, ms, ...args) => {
+  if (!(ms > MAX_TIMER_MS)) return nativeSetTimeout(fn, ms, ...args);
+  const timer = new LongTimer();
+  const arm = (left) => {
+    timer.handle = nativeSetTimeout(() => (left > MAX_TIMER_MS ? arm(left - MAX_TIMER_MS) : fn(...args)), Math.min(left, MAX_TIMER_MS));
+  };
+  arm(ms);
+  return timer;
+};
+globalThis.clearTimeout = (t) => nativeClearTimeout(t instanceof LongTimer ? t.handle : t);
+
+// A bug here must be loud, but must not take every pending review down with it.
+process.on('unhandledRejection', (err) => console.error('unhandled rejection:', err));
+
+
 // aws-local-stepfunctions 3.0.0 uses Promise.withResolvers (Node 22); Node 20 lacks it.
 if (typeof Promise.withResolvers !== 'function') {
   Promise.withResolvers = function () { let resolve, reject; const promise = new Promise((a, b) => { resolve = a; reject = b; }); return { promise, resolve, reject }; };
@@ -149,6 +175,7 @@ function taskHandler(exec, stateName, state) {
     const payload = replaceDeep(params.Payload, exec.tokenPlaceholder, token);
     const { promise, resolve, reject } = Promise.withResolvers();
     const entry = { resolve, reject, state: 'waiting', execution: exec.arn, stateName };
+    promise.catch(() => {}); // a timeout may reject it while the function is still being invoked
     tasks.set(token, entry);
     // The interpreter times the task out but does not cancel this handler:
     // the token must die at the same moment so a late SendTaskSuccess is refused.
