@@ -32,6 +32,7 @@ func (a *App) accountHandlers() map[string]edge.HandlerFunc {
 		"getOrgSettings":    settings.Get,
 		"updateOrgSettings": settings.Patch,
 		"listAudit":         log.List,
+		"exportAudit":       log.Export,
 		"setupPassword":     users.Setup,
 	}
 }

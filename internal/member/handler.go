@@ -1,7 +1,6 @@
 package member
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strings"
 	"time"
@@ -169,35 +168,15 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	flusher, _ := w.(http.Flusher)
-	cw := csv.NewWriter(w)
-	started := false
+	out := httpapi.NewCSV(w, "users.csv", CSVHeader)
 	err = h.svc.Export(r.Context(), admin(r), f, func(o org.Org, page []Listing) error {
-		if !started {
-			started = true
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="users.csv"`)
-			w.WriteHeader(http.StatusOK)
-			if err := cw.Write(CSVHeader); err != nil {
-				return err
-			}
-		}
+		rows := make([][]string, 0, len(page))
 		for _, l := range page {
-			if err := cw.Write(CSVRow(o, l)); err != nil {
-				return err
-			}
+			rows = append(rows, CSVRow(o, l))
 		}
-		cw.Flush()
-		if flusher != nil {
-			flusher.Flush()
-		}
-		return cw.Error()
+		return out.Write(rows)
 	})
-	if err != nil && started {
-		// The status is sent; the client sees a truncated file. Log it via the edge.
-		panic(http.ErrAbortHandler)
-	}
-	return err
+	return out.Close(err)
 }
 
 // CSVRow is one member as an export row. Every cell is made safe against
@@ -208,10 +187,10 @@ func CSVRow(o org.Org, l Listing) []string {
 		lockout = l.LockoutTime.UTC().Format(time.RFC3339)
 	}
 	return []string{
-		SafeCell(strings.TrimSpace(l.LastName + ", " + l.FirstName)),
-		SafeCell(l.Username),
-		SafeCell(office(o, l.Scope)),
-		SafeCell(l.Role.DisplayName()),
+		httpapi.SafeCell(strings.TrimSpace(l.LastName + ", " + l.FirstName)),
+		httpapi.SafeCell(l.Username),
+		httpapi.SafeCell(office(o, l.Scope)),
+		httpapi.SafeCell(l.Role.DisplayName()),
 		yn(l.Locked),
 		lockout,
 		yn(l.Deleted),
@@ -237,15 +216,6 @@ func yn(b bool) string {
 		return "Y"
 	}
 	return "N"
-}
-
-// SafeCell defuses a cell a spreadsheet would run as a formula (OWASP CSV
-// injection): a leading = + - @, tab or carriage return gets a leading quote.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // Get is GET /v1/orgs/{org}/users/{id}.

@@ -12,7 +12,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
-	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -183,14 +182,6 @@ func TestUserListFiltersPagingAndExport(t *testing.T) {
 			t.Fatalf("bad filter on export: %d", r.Status)
 		}
 	})
-}
-
-func TestSafeCell(t *testing.T) {
-	for in, want := range map[string]string{"=1+1": "'=1+1", "+x": "'+x", "-x": "'-x", "@x": "'@x", "\tx": "'\tx", "ok": "ok", "": ""} {
-		if got := member.SafeCell(in); got != want {
-			t.Errorf("SafeCell(%q) = %q", in, got)
-		}
-	}
 }
 
 func TestDetailEditLockDelete(t *testing.T) {
@@ -473,6 +464,19 @@ func TestAuditLog(t *testing.T) {
 	}
 	if q := other.do(other.admin, "GET", "/audit?cursor="+r.Body["next_cursor"].(string), nil); q.Status != 400 {
 		t.Fatalf("foreign cursor: %d", q.Status)
+	}
+
+	export := o.do(o.admin, "GET", "/audit/export", nil)
+	rows, err := csv.NewReader(strings.NewReader(export.Raw)).ReadAll()
+	if err != nil || export.Status != 200 || export.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("export: %d %v %q", export.Status, err, export.Raw)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(audit.CSVHeader, ",") || len(rows) != 4 ||
+		rows[1][3] != audit.ActionUserPrivileges || rows[2][3] != audit.ActionUserLock || rows[3][3] != audit.ActionUserCreate || rows[2][5] != lockReq.Header.Get("X-Request-Id") {
+		t.Fatalf("export rows: %v", rows)
+	}
+	if q := other.do(other.admin, "GET", "/audit/export", nil); q.Raw != strings.Join(audit.CSVHeader, ",")+"\n" {
+		t.Fatalf("another org's export: %q", q.Raw)
 	}
 }
 

@@ -113,6 +113,7 @@ var Table = []Route{
 	{"getOrgSettings", "GET", "/v1/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
 	{"updateOrgSettings", "PATCH", "/v1/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
 	{"listAudit", "GET", "/v1/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
+	{"exportAudit", "GET", "/v1/orgs/{org}/audit/export", FunctionPortal, Session, "user_admin"},
 	{"setupPassword", "POST", "/v1/auth/setup", FunctionAuth, Public, ""},
 }
 
