@@ -37,6 +37,10 @@ package dynamo
 // | user's sessions (list, end)   |                      |                     | Query GSI1 USER#<user>#SESSIONS        | 1 Query |
 // | reset link code-word failures | LINK#<sha256>        | LINK                |                                        | 1 Update ADD |
 // | audit entry (identity events) | ORG#<org>            | AUDIT#<time>#<id>   |                                        | in txn |
+// | passkey (WebAuthn credential) | USER#<user>          | PASSKEY#<credential id b64url> |                             | in txn with USER (PasskeyCount, MFAEnabled) |
+// | user's passkeys               | Query PK = USER#<user>, SK begins PASSKEY# |  |                              | 1 Query |
+// | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
+// | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item carries a copy of the user's
@@ -85,6 +89,7 @@ const (
 	skSession      = "SESSION"
 	skLink         = "LINK"
 	skRegistration = "REG"
+	skChallenge    = "CHALLENGE"
 
 	gsi1Orgs = "ORGS"
 
@@ -122,8 +127,11 @@ func orgByFirstGSI2(orgID string) string   { return "ORG#" + orgID + "#FN" }
 func memberRoleGSI1(role string) string    { return "ROLE#" + role + "#" }
 func employeeSK(id string) string          { return "EMPLOYEE#" + id }
 func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
+func passkeySK(id string) string           { return skPasskeyPrefix + id }
+func challengePK(hash string) string       { return "CHALLENGE#" + hash }
 
 const (
 	skEmployeePrefix = "EMPLOYEE#"
 	skAuditPrefix    = "AUDIT#"
+	skPasskeyPrefix  = "PASSKEY#"
 )
