@@ -152,12 +152,24 @@ func TestPasskeyRegistrationAndSignIn(t *testing.T) {
 	}
 
 	// Password + passkey: the same answer as POST /v1/auth/login.
+	h.Calls.Reset()
 	begin := beginPasskeyLogin(t, h, "pk.admin", adminPassword)
+	// Get USERNAME, Query USER partition, Query PASSKEY#, Put CHALLENGE.
+	if got := h.Calls.Service("DynamoDB"); got != 4 {
+		t.Errorf("passkey begin: %d DynamoDB calls (%s), want 4", got, h.Calls)
+	}
 	allow, _ := begin.Body["options"].(map[string]any)["allowCredentials"].([]any)
 	if begin.Status != 200 || len(allow) != 1 {
 		t.Fatalf("passkey login begin: %d %s", begin.Status, begin.Raw)
 	}
-	r := finishPasskeyLogin(h, begin.Body["challenge_id"], key.assert(t, options(t, begin), portalRP))
+	assertion := key.assert(t, options(t, begin), portalRP)
+	h.Calls.Reset()
+	r := finishPasskeyLogin(h, begin.Body["challenge_id"], assertion)
+	// Delete CHALLENGE, Query USER partition, Query PASSKEY#, Update sign
+	// count, TransactWrite session + user.
+	if got := h.Calls.Service("DynamoDB"); got != 5 {
+		t.Errorf("passkey finish: %d DynamoDB calls (%s), want 5", got, h.Calls)
+	}
 	if r.Status != 200 || r.Body["token"] == "" || r.Body["expires_at"] == nil || r.Body["active_org_id"] != orgID || r.Body["mfa_required"] != nil {
 		t.Fatalf("passkey login finish: %d %s", r.Status, r.Raw)
 	}

@@ -9,7 +9,7 @@ package dynamo
 // | list orgs (ops)               |                      |                     | Query GSI1 ORGS, newest first          | 1 Query per page |
 // | TIN uniqueness                | TIN#<tin>            | TIN                 |                                        | in create txn |
 // | user                          | USER#<user>          | USER                | EMAIL#<email> / USER#<user>            | 1 Get |
-// | user + memberships (/me)      | USER#<user>          | begins USER / MEMBER#| Query PK = USER#<user>                | 1 Query |
+// | user + memberships (/me)      | USER#<user>          | begins USER / MEMBER#| Query PK = USER#<user> (PASSKEY# items skipped) | 1 Query |
 // | membership                    | USER#<user>          | MEMBER#<org>        | ORG#<org>#MEMBERS / ROLE#<role>#<last>#<first>#<user> | in txn |
 // |   … also on GSI2              |                      |                     | GSI2 ORG#<org>#LN / <last>#<first>#<user> | |
 // | member by first name (copy)   | ORG#<org>            | MEMBERFN#<user>     | GSI2 ORG#<org>#FN / <first>#<last>#<user> | in txn |
@@ -68,6 +68,10 @@ package dynamo
 // conditional Update USER: not locked, not deleted, same password, TOTP step
 // unused) = 3 calls; a wrong password: Get, Query, conditional Update = 3
 // (+1 Update and the session deletes on the attempt that locks).
+// Passkey sign-in: begin = the password check (Get USERNAME, Query USER) +
+// Query PASSKEY# + Put CHALLENGE = 4; finish = conditional Delete CHALLENGE,
+// Query USER, Query PASSKEY#, conditional Update of the sign count,
+// TransactWrite (Put SESSION + Update USER) = 5.
 // A signed-in request: Get SESSION, Query USER partition = 2 calls, +1 Update
 // of last-seen at most once a minute, +1 Get ORG on org routes for a login
 // without MFA (RequireMFA).
