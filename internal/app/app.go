@@ -72,6 +72,9 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender, cfg config.Config, log *slog.Logger, now func() time.Time) *auth.Service {
 	svc := auth.NewService(store, sessions, mailer, cfg.Link, now)
 	svc.Log = log
+	if err := svc.UsePasskeys(cfg.BaseURL); err != nil {
+		log.Error("passkeys are off", "error", err.Error())
+	}
 	return svc
 }
 
@@ -81,6 +84,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 	all := map[string]edge.HandlerFunc{"health": a.health, "openapi": a.openAPI}
 	for _, feature := range []map[string]edge.HandlerFunc{
 		a.authHandlers(),
+		a.passkeyHandlers(),
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -45,6 +47,7 @@ type Store interface {
 	ResetStore
 	MFAStore
 	LinkStore
+	PasskeyStore
 }
 
 // Completion is a sign-in that passed every check, ready to be stored.
@@ -109,7 +112,9 @@ type Service struct {
 	forgotFloor time.Duration
 	// Issuer names the service in authenticator apps.
 	Issuer string
-	Log    *slog.Logger
+	// rp is the WebAuthn relying party (UsePasskeys); nil until configured.
+	rp  *webauthn.WebAuthn
+	Log *slog.Logger
 }
 
 // NewService returns a Service.

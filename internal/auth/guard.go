@@ -53,7 +53,7 @@ var ErrMFAEnrolmentRequired = fault.Forbidden("mfa_enrolment_required", "Set up 
 var (
 	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true}
 	whileMFAEnrolment   = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
-		"startTOTP": true, "verifyTOTP": true}
+		"startTOTP": true, "verifyTOTP": true, "beginPasskeyRegistration": true, "finishPasskeyRegistration": true, "listPasskeys": true}
 )
 
 // ErrNoSuchOrg is the answer for an org the caller is not an active member

@@ -48,6 +48,11 @@ func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.signedIn(w, res)
+}
+
+// signedIn answers a successful sign-in: the session cookie and the login body.
+func (h *Handlers) signedIn(w http.ResponseWriter, res Result) error {
 	http.SetCookie(w, h.cookie(res.Token, res.Session.ExpiresAt))
 	return httpapi.JSON(w, http.StatusOK, loginResponse{
 		Token: res.Token, ExpiresAt: res.Session.ExpiresAt, User: res.User.View(), Memberships: account.Views(res.Memberships),

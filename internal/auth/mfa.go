@@ -64,8 +64,12 @@ func TOTPStep(code, secret string, t time.Time, opts totp.ValidateOpts) (int64, 
 // removed). Whether it was used before is settled by CompleteLogin's condition.
 func (s *Service) checkSecondFactor(u account.User, given string) (int64, string, bool) {
 	given = strings.TrimSpace(given)
-	if step, ok := TOTPStep(given, u.TOTPSecret, s.now(), totpOpts); ok {
-		return step, "", step > u.TOTPLastStep
+	// A login with only passkeys has no TOTP secret: the codes of an empty
+	// key are anyone's to compute, so there is no TOTP check at all.
+	if u.TOTPSecret != "" {
+		if step, ok := TOTPStep(given, u.TOTPSecret, s.now(), totpOpts); ok {
+			return step, "", step > u.TOTPLastStep
+		}
 	}
 	code := normalizeRecoveryCode(given)
 	if len(code) != recoveryCodeLen {

@@ -9,7 +9,7 @@ package dynamo
 // | list orgs (ops)               |                      |                     | Query GSI1 ORGS, newest first          | 1 Query per page |
 // | TIN uniqueness                | TIN#<tin>            | TIN                 |                                        | in create txn |
 // | user                          | USER#<user>          | USER                | EMAIL#<email> / USER#<user>            | 1 Get |
-// | user + memberships (/me)      | USER#<user>          | begins USER / MEMBER#| Query PK = USER#<user>                | 1 Query |
+// | user + memberships (/me)      | USER#<user>          | begins USER / MEMBER#| Query PK = USER#<user> (PASSKEY# items skipped) | 1 Query |
 // | membership                    | USER#<user>          | MEMBER#<org>        | ORG#<org>#MEMBERS / ROLE#<role>#<last>#<first>#<user> | in txn |
 // |   … also on GSI2              |                      |                     | GSI2 ORG#<org>#LN / <last>#<first>#<user> | |
 // | member by first name (copy)   | ORG#<org>            | MEMBERFN#<user>     | GSI2 ORG#<org>#FN / <first>#<last>#<user> | in txn |
@@ -37,6 +37,10 @@ package dynamo
 // | user's sessions (list, end)   |                      |                     | Query GSI1 USER#<user>#SESSIONS        | 1 Query |
 // | reset link code-word failures | LINK#<sha256>        | LINK                |                                        | 1 Update ADD |
 // | audit entry (identity events) | ORG#<org>            | AUDIT#<time>#<id>   |                                        | in txn |
+// | passkey (WebAuthn credential) | USER#<user>          | PASSKEY#<credential id b64url> |                             | in txn with USER (PasskeyCount, MFAEnabled) |
+// | user's passkeys               | Query PK = USER#<user>, SK begins PASSKEY# |  |                              | 1 Query |
+// | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
+// | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item carries a copy of the user's
@@ -64,6 +68,10 @@ package dynamo
 // conditional Update USER: not locked, not deleted, same password, TOTP step
 // unused) = 3 calls; a wrong password: Get, Query, conditional Update = 3
 // (+1 Update and the session deletes on the attempt that locks).
+// Passkey sign-in: begin = the password check (Get USERNAME, Query USER) +
+// Query PASSKEY# + Put CHALLENGE = 4; finish = conditional Delete CHALLENGE,
+// Query USER, Query PASSKEY#, conditional Update of the sign count,
+// TransactWrite (Put SESSION + Update USER) = 5.
 // A signed-in request: Get SESSION, Query USER partition = 2 calls, +1 Update
 // of last-seen at most once a minute, +1 Get ORG on org routes for a login
 // without MFA (RequireMFA).
@@ -85,6 +93,7 @@ const (
 	skSession      = "SESSION"
 	skLink         = "LINK"
 	skRegistration = "REG"
+	skChallenge    = "CHALLENGE"
 
 	gsi1Orgs = "ORGS"
 
@@ -122,8 +131,11 @@ func orgByFirstGSI2(orgID string) string   { return "ORG#" + orgID + "#FN" }
 func memberRoleGSI1(role string) string    { return "ROLE#" + role + "#" }
 func employeeSK(id string) string          { return "EMPLOYEE#" + id }
 func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
+func passkeySK(id string) string           { return skPasskeyPrefix + id }
+func challengePK(hash string) string       { return "CHALLENGE#" + hash }
 
 const (
 	skEmployeePrefix = "EMPLOYEE#"
 	skAuditPrefix    = "AUDIT#"
+	skPasskeyPrefix  = "PASSKEY#"
 )
