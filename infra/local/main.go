@@ -98,7 +98,9 @@ func run(ctx context.Context, args []string) error {
 	}
 	defer emus.stop()
 
-	baseURL := fmt.Sprintf("http://127.0.0.1:%d", *apiPort)
+	// localhost, not 127.0.0.1: emailed links point here, and WebAuthn
+	// (passkeys) needs a host name; browsers treat localhost as secure.
+	baseURL := fmt.Sprintf("http://localhost:%d", *apiPort)
 	eventsURL := fmt.Sprintf("http://127.0.0.1:%d", *eventsPort)
 	if err := stack.SetEnv(stack.Endpoints{DynamoDB: emus.dynamo.Endpoint, SES: emus.ses.Endpoint, EventBridge: eventsURL, SFN: emus.sfn.Endpoint}, "gatehouse", baseURL); err != nil {
 		return err

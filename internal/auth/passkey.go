@@ -114,6 +114,11 @@ var ErrLastSecondFactor = fault.Conflict("last_second_factor", "This is your las
 // the login's second factors.
 var ErrPasskeysChanged = fault.Conflict("passkeys_changed", "Your second factors changed meanwhile; reload and try again.")
 
+// ErrPasskeysUnavailable answers the passkey routes of a deployment whose
+// portal address is no domain name (WebAuthn needs one; the cause is logged
+// at start).
+var ErrPasskeysUnavailable = fault.NotFound("passkeys_unavailable", "Passkeys are not available on this deployment.")
+
 // UsePasskeys configures the relying party from the portal's base URL: the
 // RP ID is its host name and the only accepted origin its scheme://host.
 func (s *Service) UsePasskeys(base *url.URL) error {
@@ -140,7 +145,7 @@ func (s *Service) UsePasskeys(base *url.URL) error {
 
 func (s *Service) relyingParty() (*webauthn.WebAuthn, error) {
 	if s.rp == nil {
-		return nil, errors.New("passkeys: no relying party configured (GATEHOUSE_BASE_URL must name a host)")
+		return nil, ErrPasskeysUnavailable
 	}
 	return s.rp, nil
 }
