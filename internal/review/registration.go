@@ -184,6 +184,10 @@ type Store interface {
 	// CreateRegistration stores the request, reserves its username and stores
 	// its verification link, in one transaction (account.ErrUsernameTaken).
 	CreateRegistration(ctx context.Context, r Registration, linkHash string, linkExpires time.Time) error
+	// DiscardRegistration undoes CreateRegistration (the request, its id
+	// pointer, its link and its username claim, in one transaction) when its
+	// execution could not be started.
+	DiscardRegistration(ctx context.Context, r Registration, linkHash string) error
 	GetRegistration(ctx context.Context, orgID, id string) (Registration, error)
 	// RegistrationOrg finds the org of a registration id (ops commands).
 	RegistrationOrg(ctx context.Context, id string) (string, error)

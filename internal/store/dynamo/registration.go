@@ -132,6 +132,23 @@ func (s *Store) CreateRegistration(ctx context.Context, r review.Registration, l
 	return err
 }
 
+// DiscardRegistration deletes what CreateRegistration wrote, in one
+// transaction; the username claim only while this registration holds it.
+func (s *Store) DiscardRegistration(ctx context.Context, r review.Registration, linkHash string) error {
+	del := func(pk, sk string) types.TransactWriteItem {
+		return types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: key(pk, sk)}}
+	}
+	claim := types.TransactWriteItem{Delete: &types.Delete{
+		TableName: &s.table, Key: key(usernamePK(r.Username), skUsername),
+		ConditionExpression:       aws.String("#owner = :reg"),
+		ExpressionAttributeNames:  map[string]string{"#owner": "Owner"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":reg": str(registrationOwner(r.ID))},
+	}}
+	return s.transact(ctx, "discard registration", []types.TransactWriteItem{
+		claim, del(orgPK(r.OrgID), registrationSK(r.ID)), del(registrationPK(r.ID), skRegistration), del(linkPK(linkHash), skLink),
+	})
+}
+
 // GetRegistration reads one registration of an org.
 func (s *Store) GetRegistration(ctx context.Context, orgID, id string) (review.Registration, error) {
 	var r registrationRecord

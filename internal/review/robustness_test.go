@@ -1,0 +1,71 @@
+package review_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
+)
+
+// tableItems reads every item of a test table (a Scan: tests only).
+func tableItems(t *testing.T, table string) []map[string]types.AttributeValue {
+	t.Helper()
+	var (
+		out   []map[string]types.AttributeValue
+		start map[string]types.AttributeValue
+	)
+	for {
+		res, err := testenv.DynamoDB(t).Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table), ExclusiveStartKey: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, res.Items...)
+		if res.LastEvaluatedKey == nil {
+			return out
+		}
+		start = res.LastEvaluatedKey
+	}
+}
+
+func attr(item map[string]types.AttributeValue, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// When Step Functions cannot start the review, the submission leaves
+// nothing behind: 503, the username free again, no item of the request.
+func TestSubmitIsAllOrNothingWhenTheWorkflowCannotStart(t *testing.T) {
+	h := stacktest.New(t, func(c *config.Config) { c.StateMachine = sfn.StateMachineARN("no-such-machine-" + c.TableName) })
+	tin := uniqueTIN()
+	h.NewAdminOrg("Clinic "+tin, tin, "admin"+tin)
+	username := "strand" + tin
+	email := testenv.UniqueEmail("strand")
+	body := map[string]string{"tin": tin, "level": "org", "first_name": "Pat", "last_name": "Doe", "email": email, "username": username, "password": pw}
+	for attempt := range 2 {
+		// The second attempt answers 503 again, not 409 username_taken: the
+		// first one released the username.
+		r := h.Do("POST", "/v1/registrations", body)
+		if r.Status != 503 || r.ErrCode() != "service_unavailable" {
+			t.Fatalf("attempt %d: %d %s", attempt+1, r.Status, r.Raw)
+		}
+	}
+	for _, item := range tableItems(t, h.App.Config.TableName) {
+		pk, typ := attr(item, "PK"), attr(item, "Type")
+		if typ == "Registration" || typ == "RegistrationPointer" || pk == "USERNAME#"+username || attr(item, "Purpose") == "verify-registration" {
+			t.Errorf("left behind: %s %s %s", pk, attr(item, "SK"), typ)
+		}
+	}
+	if s := subjects(t, email); s != "" {
+		t.Errorf("emails to the registrant: %s", s)
+	}
+
+}
