@@ -125,7 +125,8 @@ type Registration struct {
 	DecisionToken string // task token of WaitForDecision
 	Decision      *Decision
 	Escalated     bool
-	UserID        string // the login created on approval
+	UserID        string    // the login created on approval
+	NotifiedAt    time.Time // when the registrant was emailed the outcome
 	ExecutionARN  string
 	History       []Event
 }
@@ -216,7 +217,9 @@ type Store interface {
 	Provision(ctx context.Context, r Registration, u account.User, m account.Membership, ev Event) error
 	// ReleaseUsername frees the username reserved by a registration (idempotent).
 	ReleaseUsername(ctx context.Context, r Registration) error
-	AppendHistory(ctx context.Context, orgID, id string, ev Event) error
+	// MarkNotified records that the registrant was emailed the outcome (with
+	// the history line), once: fault.ErrConflict when it is recorded already.
+	MarkNotified(ctx context.Context, orgID, id string, ev Event) error
 	// ListEntries pages the console (registrations and invites), newest first.
 	ListEntries(ctx context.Context, orgID string, status Status, limit int, cursor string) ([]Entry, string, error)
 	// ClaimReferenceExists reports whether the hash is on file for the org

@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -68,4 +69,39 @@ func TestSubmitIsAllOrNothingWhenTheWorkflowCannotStart(t *testing.T) {
 		t.Errorf("emails to the registrant: %s", s)
 	}
 
+}
+
+// The notify step retried (or invoked again with the same input) emails the
+// registrant once.
+func TestOutcomeEmailIsSentOnce(t *testing.T) {
+	o := newOffice(t)
+	id, email := o.register("org", "", "once"+o.tin, "")
+	o.verify(email)
+	o.waitStatus(id, "PENDING-PROV-ADMIN-REVIEW")
+	if r := o.h.Do("POST", "/v1/orgs/"+o.orgID+"/registrations/"+id+"/deny", map[string]string{"reason": "not_affiliated"}, o.auth()...); r.Status != 200 {
+		t.Fatalf("deny: %d %s", r.Status, r.Raw)
+	}
+	if st := o.waitDone(id); st != "SUCCEEDED" {
+		t.Fatalf("execution %s", st)
+	}
+	input := map[string]string{"step": "notify", "registration_id": id, "org_id": o.orgID}
+	for i := range 2 {
+		out, fnErr := o.h.Invoke("review", input)
+		if fnErr != "" || out["status"] != "DECLINED" {
+			t.Fatalf("notify again (%d): %s %v", i+1, fnErr, out)
+		}
+	}
+	declined := 0
+	for _, m := range testenv.Emails(t, email) {
+		if strings.Contains(m.Subject, "was declined") {
+			declined++
+		}
+	}
+	if declined != 1 {
+		t.Errorf("%d outcome emails (%s), want 1", declined, subjects(t, email))
+	}
+	d := o.h.Do("GET", "/v1/orgs/"+o.orgID+"/registrations/"+id, nil, o.auth()...)
+	if n := strings.Count(d.Raw, `"registrant emailed"`); n != 1 {
+		t.Errorf("%d history lines of the outcome email, want 1: %s", n, d.Raw)
+	}
 }

@@ -307,10 +307,20 @@ func (t *Tasks) provision(ctx context.Context, in TaskInput) (map[string]any, er
 
 // notify emails the registrant the outcome; for a declined or invalidated
 // request it first frees the username.
+//
+// At least once, deduplicated: it sends, then records NotifiedAt with a
+// condition; a retry (or a second invocation) that finds NotifiedAt set
+// sends nothing. Sending after marking would lose the email when the send
+// fails. The window left: the function dies (or its Lambda times out)
+// between the send and the mark, or two invocations run at the same moment;
+// then the registrant gets the same outcome twice, never none.
 func (t *Tasks) notify(ctx context.Context, in TaskInput) (map[string]any, error) {
 	r, err := t.s.store.GetRegistration(ctx, in.OrgID, in.RegistrationID)
 	if err != nil {
 		return nil, err
+	}
+	if !r.NotifiedAt.IsZero() {
+		return map[string]any{"status": string(r.Status)}, nil
 	}
 	data := map[string]string{"FirstName": r.FirstName, "OrgName": r.OrgName, "Username": r.Username,
 		"RoleName": r.FinalRole().DisplayName(), "Link": t.s.link("/login", nil)}
@@ -340,7 +350,8 @@ func (t *Tasks) notify(ctx context.Context, in TaskInput) (map[string]any, error
 	if err := t.s.mailer.Send(ctx, msg); err != nil {
 		return nil, fault.Unavailable(fmt.Errorf("email outcome of %s: %w", r.ID, err))
 	}
-	if err := t.s.store.AppendHistory(ctx, r.OrgID, r.ID, t.event("registrant emailed", string(r.Status))); err != nil {
+	err = t.s.store.MarkNotified(ctx, r.OrgID, r.ID, t.event("registrant emailed", string(r.Status)))
+	if err != nil && !errors.Is(err, fault.ErrConflict) { // a conflict: a concurrent invocation marked it
 		return nil, err
 	}
 	return map[string]any{"status": string(r.Status)}, nil

@@ -67,6 +67,7 @@ type registrationRecord struct {
 	Decision                               *decisionRecord `dynamodbav:",omitempty"`
 	Escalated                              bool            `dynamodbav:",omitempty"`
 	UserID                                 string          `dynamodbav:",omitempty"`
+	NotifiedAt                             string          `dynamodbav:",omitempty"`
 	History                                []eventRecord
 }
 
@@ -79,7 +80,8 @@ func (r registrationRecord) registration() review.Registration {
 		Level: review.Level(r.Level), RequestedRole: account.Role(r.RequestedRole), FirstName: r.FirstName, LastName: r.LastName,
 		Email: r.Email, Phone: r.Phone, Username: r.Username, PasswordHash: r.PasswordHash, ClaimHash: r.ClaimHash, ClaimMasked: r.ClaimMasked,
 		DOBHash: r.DOBHash, DOBMasked: r.DOBMasked, Status: review.Status(r.Status), SubmittedAt: parseTime(r.SubmittedAt),
-		VerifiedAt: parseTimeOrZero(r.VerifiedAt), VerifyToken: r.VerifyToken, DecisionToken: r.DecisionToken, Escalated: r.Escalated, UserID: r.UserID}
+		VerifiedAt: parseTimeOrZero(r.VerifiedAt), VerifyToken: r.VerifyToken, DecisionToken: r.DecisionToken, Escalated: r.Escalated, UserID: r.UserID,
+		NotifiedAt: parseTimeOrZero(r.NotifiedAt)}
 	if d := r.Decision; d != nil {
 		scope, _ := account.ParseScope(d.Scope)
 		out.Decision = &review.Decision{Kind: d.Kind, Role: account.Role(d.Role), Scope: scope, Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: parseTime(d.At)}
@@ -377,14 +379,14 @@ func (s *Store) ReleaseUsername(ctx context.Context, r review.Registration) erro
 	return err
 }
 
-// AppendHistory adds a line to a registration's history.
-func (s *Store) AppendHistory(ctx context.Context, orgID, id string, ev review.Event) error {
+// MarkNotified sets NotifiedAt (and adds the history line) unless it is set.
+func (s *Store) MarkNotified(ctx context.Context, orgID, id string, ev review.Event) error {
 	evv, err := eventValue(ev)
 	if err != nil {
 		return err
 	}
-	_, err = s.updateRegistration(ctx, "append history", orgID, id, "SET History = list_append(History, :ev)", "attribute_exists(SK)", nil,
-		map[string]types.AttributeValue{":ev": evv})
+	_, err = s.updateRegistration(ctx, "mark registrant notified", orgID, id, "SET NotifiedAt = :at, History = list_append(History, :ev)",
+		"attribute_not_exists(NotifiedAt)", nil, map[string]types.AttributeValue{":at": str(formatTime(ev.At)), ":ev": evv})
 	return err
 }
 
