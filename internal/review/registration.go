@@ -222,6 +222,9 @@ type Store interface {
 	MarkNotified(ctx context.Context, orgID, id string, ev Event) error
 	// ListEntries pages the console (registrations and invites), newest first.
 	ListEntries(ctx context.Context, orgID string, status Status, limit int, cursor string) ([]Entry, string, error)
+	// ListEscalated pages the requests escalated to ops and still pending,
+	// newest first.
+	ListEscalated(ctx context.Context, limit int, cursor string) ([]Registration, string, error)
 	// ClaimReferenceExists reports whether the hash is on file for the org
 	// (any NPI when npi is "", else that NPI).
 	ClaimReferenceExists(ctx context.Context, orgID, npi, hash string) (bool, error)

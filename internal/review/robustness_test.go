@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -103,5 +104,78 @@ func TestOutcomeEmailIsSentOnce(t *testing.T) {
 	d := o.h.Do("GET", "/v1/orgs/"+o.orgID+"/registrations/"+id, nil, o.auth()...)
 	if n := strings.Count(d.Raw, `"registrant emailed"`); n != 1 {
 		t.Errorf("%d history lines of the outcome email, want 1: %s", n, d.Raw)
+	}
+}
+
+// A request no one in its office may decide reaches ops: an email to the
+// ops address and the ListEscalatedRegistrations list, newest first, paged,
+// until ops decides it.
+func TestEscalatedRequestsReachOps(t *testing.T) {
+	opsEmail := testenv.UniqueEmail("ops")
+	o := newOffice(t, func(c *config.Config) { c.OpsEmail = opsEmail })
+	out, fnErr := o.h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Empty " + o.tin, "tin": uniqueTIN(),
+		"providers": []map[string]string{{"npi": npiAda, "name": "Dr. Ada"}}})
+	if fnErr != "" {
+		t.Fatal(out)
+	}
+	empty := office{h: o.h, orgID: out["org_id"].(string), admin: o.admin}
+	list, _ := o.h.Invoke("ops", map[string]any{"command": "ListOrganizations"})
+	for _, it := range list["items"].([]any) {
+		if it.(map[string]any)["org_id"] == empty.orgID {
+			empty.tin = it.(map[string]any)["tin"].(string)
+		}
+	}
+	waitEscalated := func(want int) []string {
+		t.Helper()
+		var ids []string
+		for i := 0; i < 200; i++ {
+			ids = nil
+			cursor := ""
+			for page := 0; page < 10; page++ {
+				res, fnErr := o.h.Invoke("ops", map[string]any{"command": "ListEscalatedRegistrations", "limit": 1, "cursor": cursor})
+				if fnErr != "" {
+					t.Fatalf("ListEscalatedRegistrations: %v", res)
+				}
+				for _, it := range res["items"].([]any) {
+					ids = append(ids, it.(map[string]any)["registration_id"].(string))
+				}
+				if cursor, _ = res["next_cursor"].(string); cursor == "" {
+					break
+				}
+			}
+			if len(ids) == want {
+				return ids
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("escalated %v, want %d", ids, want)
+		return nil
+	}
+	first, email1 := empty.register("org", "", "esc1"+o.tin, "")
+	empty.verify(email1)
+	waitEscalated(1)
+	second, email2 := empty.register("provider", npiAda, "esc2"+o.tin, "")
+	empty.verify(email2)
+	// A request the office's administrator can decide is not escalated.
+	mine, email3 := o.register("org", "", "esc3"+o.tin, "")
+	o.verify(email3)
+	o.waitStatus(mine, "PENDING-PROV-ADMIN-REVIEW")
+	if got := waitEscalated(2); strings.Join(got, ",") != second+","+first {
+		t.Fatalf("escalated %v, want newest first %s,%s", got, second, first)
+	}
+	mails := testenv.Emails(t, opsEmail)
+	if len(mails) != 2 || !strings.Contains(mails[0].Subject, "escalated") || !strings.Contains(mails[0].Body.Text+mails[1].Body.Text, first) {
+		t.Fatalf("ops emails: %d %s", len(mails), subjects(t, opsEmail))
+	}
+	if res, fnErr := o.h.Invoke("ops", map[string]any{"command": "ListEscalatedRegistrations", "limit": 500}); fnErr == "" {
+		t.Errorf("limit 500 accepted: %v", res)
+	}
+	// Decided by ops: it leaves the list.
+	res, fnErr := o.h.Invoke("ops", map[string]any{"command": "DecideRegistration", "registration_id": second, "decision": "deny", "reason": "not_affiliated"})
+	if fnErr != "" || res["status"] != "DECLINED" {
+		t.Fatalf("DecideRegistration: %s %v", fnErr, res)
+	}
+	if got := waitEscalated(1); got[0] != first {
+		t.Errorf("escalated after the decision %v, want %s", got, first)
 	}
 }

@@ -25,6 +25,7 @@ type LinkMaker func(path string, q url.Values) string
 type Settings struct {
 	VerificationWindow time.Duration // GATEHOUSE_VERIFICATION_WINDOW, default 24 h
 	ReviewTimeout      time.Duration // GATEHOUSE_REVIEW_TIMEOUT, default 30 days
+	OpsEmail           string        // GATEHOUSE_OPS_EMAIL: told of escalated requests ("" = logged only)
 }
 
 // Service takes registrations and decisions.

@@ -200,12 +200,12 @@ func (t *Tasks) awaitDecision(ctx context.Context, in TaskInput) (map[string]any
 	if err != nil {
 		return nil, err
 	}
+	if r.Status == status {
+		return map[string]any{}, nil // a retry: the reviewers (or ops) were told already
+	}
 	if len(reviewers) == 0 {
 		t.s.log.WarnContext(ctx, "registration escalated to ops: no eligible reviewer", "registration_id", r.ID, "org_id", r.OrgID)
-		return map[string]any{}, nil
-	}
-	if r.Status == status {
-		return map[string]any{}, nil // a retry: the reviewers were told already
+		return map[string]any{}, t.tellOps(ctx, opened)
 	}
 	for _, u := range reviewers {
 		msg, err := mail.Render("registration-review", u.Email, map[string]string{
@@ -220,6 +220,24 @@ func (t *Tasks) awaitDecision(ctx context.Context, in TaskInput) (map[string]any
 		}
 	}
 	return map[string]any{}, nil
+}
+
+// tellOps emails the ops address (GATEHOUSE_OPS_EMAIL) about a request no
+// one in its office may decide; ListEscalatedRegistrations lists them all.
+func (t *Tasks) tellOps(ctx context.Context, r Registration) error {
+	if t.s.settings.OpsEmail == "" {
+		return nil
+	}
+	msg, err := mail.Render("registration-escalated", t.s.settings.OpsEmail, map[string]string{
+		"ID": r.ID, "OrgID": r.OrgID, "OrgName": r.OrgName, "Name": r.FirstName + " " + r.LastName, "Level": levelWords(r),
+	})
+	if err != nil {
+		return err
+	}
+	if err := t.s.mailer.Send(ctx, msg); err != nil {
+		return fault.Unavailable(fmt.Errorf("email ops about %s: %w", r.ID, err))
+	}
+	return nil
 }
 
 func levelWords(r Registration) string {

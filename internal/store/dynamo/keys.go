@@ -27,6 +27,7 @@ package dynamo
 // |   (by status, GSI2)           |                      |                     | ORG#<org>#ENTRIES#<status> / <submitted>#<reg> | |
 // | registration id -> org (ops)  | REG#<reg>            | REG                 |                                        | 1 Get |
 // | console: all / by status      |                      |                     | Query GSI1 ENTRIES or GSI2 ENTRIES#<status>, newest first (invites + registrations merged by time) | 1 Query per page |
+// | escalated to ops (pending)    |                      |                     | GSI3 ESCALATED / <submitted>#<reg> (sparse: set while escalated and pending, removed by the decision claim or the timeout) | 1 Query per page |
 // | reserved username (pending)   | USERNAME#<username>  | USERNAME            | Owner = registration:<reg>             | in create txn |
 // | claim reference (hash only)   | ORG#<org>            | CLAIMREF#<sha256>#<npi or ->| TIN level: Query begins_with CLAIMREF#<sha256>#; NPI: Get | 1 call |
 // | TIN -> org                    | TIN#<tin>            | TIN                 |                                        | 1 Get |
@@ -90,6 +91,9 @@ const (
 
 	attrGSI2PK = "GSI2PK"
 	attrGSI2SK = "GSI2SK"
+
+	attrGSI3PK    = "GSI3PK"
+	escalatedGSI3 = "ESCALATED"
 )
 
 func orgPK(orgID string) string          { return "ORG#" + orgID }

@@ -40,6 +40,8 @@ type decisionRecord struct {
 
 type registrationRecord struct {
 	PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK string
+	GSI3PK                                 string `dynamodbav:",omitempty"` // escalatedGSI3 while escalated and pending
+	GSI3SK                                 string `dynamodbav:",omitempty"`
 	Type                                   string
 	ID                                     string
 	OrgID                                  string
@@ -291,7 +293,15 @@ func (s *Store) AwaitDecision(ctx context.Context, orgID, id string, status revi
 	if err != nil {
 		return review.Registration{}, err
 	}
-	return s.updateRegistration(ctx, "open registration for review", orgID, id, setStatus+", DecisionToken = :t, Escalated = :esc",
+	// An escalated request enters ops's sparse GSI3 partition (sorted like
+	// the console: submitted time, id); a claimed decision or the timeout
+	// takes it out again.
+	set := setStatus + ", DecisionToken = :t, Escalated = :esc REMOVE GSI3PK, GSI3SK"
+	if escalated {
+		set = setStatus + ", DecisionToken = :t, Escalated = :esc, GSI3PK = :g3, GSI3SK = GSI1SK"
+		v[":g3"] = str(escalatedGSI3)
+	}
+	return s.updateRegistration(ctx, "open registration for review", orgID, id, set,
 		"(#status = :pending AND attribute_exists(VerifiedAt) OR #status = :new) AND attribute_not_exists(Decision)", nil, v)
 }
 
@@ -310,9 +320,9 @@ func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d revi
 	if err != nil {
 		return review.Registration{}, err
 	}
-	set := setStatus + ", Decision = :d"
+	set := setStatus + ", Decision = :d REMOVE GSI3PK, GSI3SK"
 	if status == review.StatusDeclined {
-		set += " REMOVE PasswordHash"
+		set += ", PasswordHash"
 	}
 	return s.updateRegistration(ctx, "claim decision", r.OrgID, r.ID, set, "#status = :was AND attribute_not_exists(Decision)", nil, v)
 }
@@ -325,7 +335,7 @@ func (s *Store) ExpireReview(ctx context.Context, orgID, id string, ev review.Ev
 	if err != nil {
 		return err
 	}
-	_, err = s.updateRegistration(ctx, "expire review", orgID, id, setStatus+" REMOVE PasswordHash",
+	_, err = s.updateRegistration(ctx, "expire review", orgID, id, setStatus+" REMOVE PasswordHash, GSI3PK, GSI3SK",
 		"#status IN (:p1, :p2) AND attribute_not_exists(Decision)", nil, v)
 	return err
 }
@@ -446,6 +456,31 @@ func entryFromItem(item map[string]types.AttributeValue) (review.Entry, error) {
 	}
 	return review.Entry{ID: r.ID, Kind: "registration", Status: review.Status(r.Status), CreatedAt: parseTime(r.SubmittedAt), Level: review.Level(r.Level),
 		NPI: r.NPI, Role: account.Role(r.RequestedRole), Email: r.Email, FirstName: r.FirstName, LastName: r.LastName}, nil
+}
+
+// ListEscalated pages the registrations escalated to ops and still pending,
+// newest first (the sparse GSI3 partition ESCALATED).
+func (s *Store) ListEscalated(ctx context.Context, limit int, cursor string) ([]review.Registration, string, error) {
+	start, err := decodeCursor(cursor, attrGSI3PK, escalatedGSI3)
+	if err != nil {
+		return nil, "", err
+	}
+	recs, next, err := queryPage[registrationRecord](ctx, s, "list escalated registrations", &dynamodb.QueryInput{
+		IndexName:                 aws.String("GSI3"),
+		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(escalatedGSI3)},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+		ExclusiveStartKey:         start,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]review.Registration, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.registration())
+	}
+	return out, next, nil
 }
 
 // ClaimReferenceExists looks a claim hash up: for one NPI a GetItem, for the
