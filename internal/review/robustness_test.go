@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,54 @@ func TestEscalatedRequestsReachOps(t *testing.T) {
 	}
 	if got := waitEscalated(1); got[0] != first {
 		t.Errorf("escalated after the decision %v, want %s", got, first)
+	}
+}
+
+// The invite list without a status filter fills its pages with invites even
+// when registrations sit between them in the console's partition.
+func TestInviteListPagesAreFull(t *testing.T) {
+	o := newOffice(t)
+	path := "/v1/orgs/" + o.orgID + "/invites"
+	r := o.h.Do("POST", path, map[string]string{"emails": testenv.UniqueEmail("full"), "scope": "org", "role": "portal-user"}, o.auth()...)
+	if r.Status != 201 {
+		t.Fatalf("invite: %d %s", r.Status, r.Raw)
+	}
+	newest := r.Body["items"].([]any)[0].(map[string]any)["id"].(string)
+	for i := range 3 {
+		o.register("org", "", fmt.Sprintf("full%d%s", i, o.tin), "")
+	}
+	tests := []struct {
+		name  string
+		limit int
+		want  []int // invites per page
+	}{
+		{"two per page", 2, []int{2}},
+		{"one per page", 1, []int{1, 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var (
+				got    []int
+				ids    []string
+				cursor string
+			)
+			for page := 0; page < 5; page++ {
+				r := o.h.Do("GET", fmt.Sprintf("%s?limit=%d&cursor=%s", path, tc.limit, cursor), nil, o.auth()...)
+				if r.Status != 200 {
+					t.Fatalf("%d %s", r.Status, r.Raw)
+				}
+				items := r.Body["items"].([]any)
+				got = append(got, len(items))
+				for _, it := range items {
+					ids = append(ids, it.(map[string]any)["id"].(string))
+				}
+				if cursor, _ = r.Body["next_cursor"].(string); cursor == "" {
+					break
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) || ids[0] != newest {
+				t.Errorf("pages %v (ids %v), want %v starting with %s", got, ids, tc.want, newest)
+			}
+		})
 	}
 }

@@ -21,7 +21,7 @@ package dynamo
 // | session                       | SESSION#<sha256>     | SESSION             | USER#<user>#SESSIONS / <created>       | 1 Get |
 // | invite                        | ORG#<org>            | INVITE#<invite>     | ORG#<org>#ENTRIES / <created>#<invite> | in txn |
 // |   (by status, GSI2)           |                      |                     | ORG#<org>#ENTRIES#<status> / <created>#<invite> | |
-// | list invites                  |                      |                     | Query GSI1 ENTRIES (Type = Invite filter) or GSI2 by status | 1 Query per page |
+// | list invites                  |                      |                     | GSI2 by status: 1 Query per page; no status: Query GSI1 ENTRIES with Type = Invite filter, until limit invites or 5 Queries of 200 | 1-5 Queries per page |
 // | login by email (invite mail)  |                      |                     | Query GSI1 EMAIL#<email>, Limit 1      | 1 Query |
 // | registration                  | ORG#<org>            | REG#<reg>           | ORG#<org>#ENTRIES / <submitted>#<reg>  | 1 Get |
 // |   (by status, GSI2)           |                      |                     | ORG#<org>#ENTRIES#<status> / <submitted>#<reg> | |
