@@ -3,6 +3,7 @@ package review_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,9 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/gatehouse-dev/gatehouse/infra/local/stack"
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
@@ -227,5 +231,103 @@ func TestInviteListPagesAreFull(t *testing.T) {
 				t.Errorf("pages %v (ids %v), want %v starting with %s", got, ids, tc.want, newest)
 			}
 		})
+	}
+}
+
+// Local only: after a restart of `make run` the emulator knows no execution;
+// ResumeReviews starts the review of unfinished registrations again. The
+// restart is played by a second state machine in the same emulator (it
+// knows none of the executions) after the first one's are stopped.
+func TestLocalRestartResumesReviews(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t)
+	table := o.h.App.Config.TableName
+	awsCfg := testenv.AWSConfig(t)
+	client := sfn.NewClient(awsCfg)
+
+	inReview, email1 := o.register("org", "", "res1"+o.tin, "")
+	o.verify(email1)
+	decidedWhileDown, email2 := o.register("org", "", "res2"+o.tin, "")
+	o.verify(email2)
+	unverified, email3 := o.register("org", "", "res3"+o.tin, "")
+	done, email4 := o.register("org", "", "res4"+o.tin, "")
+	o.verify(email4)
+	for _, id := range []string{inReview, decidedWhileDown, done} {
+		o.waitStatus(id, "PENDING-PROV-ADMIN-REVIEW")
+	}
+	if r := o.h.Do("POST", "/v1/orgs/"+o.orgID+"/registrations/"+done+"/deny", map[string]string{"reason": "duplicate_request"}, o.auth()...); r.Status != 200 {
+		t.Fatalf("deny: %d %s", r.Status, r.Raw)
+	}
+	if st := o.waitDone(done); st != "SUCCEEDED" {
+		t.Fatalf("execution of the finished request: %s", st)
+	}
+	me := o.h.Do("GET", "/v1/me", nil, o.auth()...)
+	adminEmail := me.Body["user"].(map[string]any)["email"].(string)
+	reviewMails := len(testenv.Emails(t, adminEmail))
+
+	// The emulator "restarts": its executions are gone.
+	for _, id := range []string{inReview, decidedWhileDown, unverified} {
+		if _, err := client.StopExecution(ctx, &awssfn.StopExecutionInput{ExecutionArn: aws.String(o.h.ExecutionARN(id))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := o.h.Do("POST", "/v1/orgs/"+o.orgID+"/registrations/"+decidedWhileDown+"/approve", nil, o.auth()...); r.Status != 200 {
+		t.Fatalf("approve while down: %d %s", r.Status, r.Raw)
+	}
+	name := "restarted-" + table
+	arn, err := stack.DeployReview(ctx, awsCfg, name, o.h.Stack.InvokeURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := review.Settings{VerificationWindow: time.Hour, ReviewTimeout: time.Hour}
+	resumed, err := stack.ResumeReviews(ctx, awsCfg, table, arn, settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(resumed)
+	want := []string{inReview, decidedWhileDown, unverified}
+	slices.Sort(want)
+	if !slices.Equal(resumed, want) {
+		t.Fatalf("resumed %v, want %v (not the finished %s)", resumed, want, done)
+	}
+	execution := func(id string) string {
+		return "arn:aws:states:us-east-1:000000000000:execution:" + name + ":" + id
+	}
+	waitExecution := func(id string) {
+		t.Helper()
+		for i := 0; i < 300; i++ {
+			out, err := client.DescribeExecution(ctx, &awssfn.DescribeExecutionInput{ExecutionArn: aws.String(execution(id))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Status != "RUNNING" {
+				if out.Status != "SUCCEEDED" {
+					t.Fatalf("resumed execution of %s: %s %s %s", id, out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
+				}
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("resumed execution of %s still running", id)
+	}
+
+	// The decision claimed while the emulator was down is applied.
+	waitExecution(decidedWhileDown)
+	o.h.Login("res2"+o.tin, pw)
+	// The request in review is decided as usual.
+	if r := o.h.Do("POST", "/v1/orgs/"+o.orgID+"/registrations/"+inReview+"/approve", nil, o.auth()...); r.Status != 200 {
+		t.Fatalf("approve after the restart: %d %s", r.Status, r.Raw)
+	}
+	waitExecution(inReview)
+	o.h.Login("res1"+o.tin, pw)
+	// The unverified request is verified and reaches review.
+	o.verify(email3)
+	o.waitStatus(unverified, "PENDING-PROV-ADMIN-REVIEW")
+	if n := len(testenv.Emails(t, adminEmail)); n != reviewMails+1 {
+		t.Errorf("reviewer emails %d, want %d (one for the newly verified request, none again for the resumed ones)", n, reviewMails+1)
+	}
+	// Started again: nothing more to resume.
+	if again, err := stack.ResumeReviews(ctx, awsCfg, table, arn, settings); err != nil || len(again) != 0 {
+		t.Errorf("second resume: %v %v", again, err)
 	}
 }

@@ -147,6 +147,11 @@ func (t *Tasks) screen(ctx context.Context, in TaskInput) (map[string]any, error
 	if r.Status == StatusAutoApproved {
 		return map[string]any{"route": "auto-approved"}, nil
 	}
+	if r.Status.Pending() || r.Decision != nil {
+		// In review or decided already (an execution started again for this
+		// request, see infra/local/stack/resume.go): WaitForDecision picks it up.
+		return map[string]any{"route": "review"}, nil
+	}
 	if r.ClaimHash != "" {
 		npi := ""
 		if r.Level == LevelProvider {
