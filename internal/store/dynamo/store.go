@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -124,8 +125,31 @@ func addMissingIndexes(ctx context.Context, db *dynamodb.Client, name string, wa
 		if err != nil {
 			return fmt.Errorf("add index %s to %s: %w", aws.ToString(ix.IndexName), name, err)
 		}
+		if err := waitIndexesActive(ctx, db, name); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// waitIndexesActive waits until no index of the table is being built (a
+// table builds one index at a time).
+func waitIndexesActive(ctx context.Context, db *dynamodb.Client, name string) error {
+	for range 600 {
+		desc, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
+		if err != nil {
+			return fmt.Errorf("describe table %s: %w", name, err)
+		}
+		building := false
+		for _, ix := range desc.Table.GlobalSecondaryIndexes {
+			building = building || ix.IndexStatus != types.IndexStatusActive
+		}
+		if !building {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("indexes of %s still building after a minute", name)
 }
 
 func key(pk, sk string) map[string]types.AttributeValue {
