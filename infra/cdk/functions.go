@@ -119,6 +119,9 @@ func NewFunctions(scope constructs.Construct, id string, p *FunctionsProps) (*Fu
 	if p.Email.ReplyTo != "" {
 		env["GATEHOUSE_MAIL_REPLY_TO"] = jsii.String(p.Email.ReplyTo)
 	}
+	if p.Settings.OpsEmail != "" {
+		env["GATEHOUSE_OPS_EMAIL"] = jsii.String(p.Settings.OpsEmail)
+	}
 	if p.Review != nil {
 		env["GATEHOUSE_STATE_MACHINE_ARN"] = p.Review.Arn
 	}

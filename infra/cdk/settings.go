@@ -24,6 +24,7 @@ type settings struct {
 	// VerificationWindow is how long a registrant has to verify their email.
 	VerificationWindow time.Duration
 	AlarmEmail         string // optional: subscribed to the alarm topic
+	OpsEmail           string // optional: registrations escalated to ops are emailed here (GATEHOUSE_OPS_EMAIL)
 }
 
 // Context keys and their defaults. The defaults are placeholders that
@@ -36,6 +37,7 @@ var contextDefaults = map[string]string{
 	"reviewTimeout":      "720h",
 	"verificationWindow": "24h",
 	"alarmEmail":         "",
+	"opsEmail":           "",
 }
 
 var stagePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
@@ -58,6 +60,7 @@ func readSettings(node constructs.Node) (settings, error) {
 		MailReplyTo:   get("mailReplyTo"),
 		PublicBaseURL: get("publicBaseUrl"),
 		AlarmEmail:    get("alarmEmail"),
+		OpsEmail:      get("opsEmail"),
 	}
 	if !stagePattern.MatchString(s.Stage) {
 		problems = append(problems, fmt.Sprintf("stage %q: want lower-case letters, digits and '-', at most 20", s.Stage))
@@ -83,6 +86,9 @@ func readSettings(node constructs.Node) (settings, error) {
 		problems = append(problems, fmt.Sprintf("verificationWindow %q: want a Go duration between 1s and 8760h", get("verificationWindow")))
 	}
 	s.VerificationWindow = v
+	if s.OpsEmail != "" && !strings.Contains(s.OpsEmail, "@") {
+		problems = append(problems, fmt.Sprintf("opsEmail %q: want an email address", s.OpsEmail))
+	}
 	if len(problems) > 0 {
 		return settings{}, fmt.Errorf("context: %s", strings.Join(problems, "; "))
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/app"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
+	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
@@ -130,6 +131,15 @@ func run(ctx context.Context, args []string) error {
 	}
 	if _, err := stack.DeployReview(ctx, awsCfg, reviewStateMachine, st.InvokeURL); err != nil {
 		return err
+	}
+	// Local only: the emulator's executions did not survive the last run.
+	resumed, err := stack.ResumeReviews(ctx, awsCfg, a.Config.TableName, sfn.StateMachineARN(reviewStateMachine),
+		review.Settings{VerificationWindow: a.Config.VerificationWindow, ReviewTimeout: a.Config.ReviewTimeout})
+	if err != nil {
+		return err
+	}
+	if len(resumed) > 0 {
+		log.Info("resumed the review of registrations kept in .local/", "count", len(resumed))
 	}
 	printBanner(os.Stderr, st, emus, seeded, time.Since(started))
 	select {

@@ -25,6 +25,9 @@ type Config struct {
 	StateMachine       string // GATEHOUSE_STATE_MACHINE_ARN (optional until review runs)
 	EventBus           string // GATEHOUSE_EVENT_BUS (optional)
 	LogLevel           string // GATEHOUSE_LOG_LEVEL: debug, info (default), warn, error
+	// OpsEmail is where registrations with no eligible reviewer are reported
+	// (GATEHOUSE_OPS_EMAIL, optional: without it they are only logged).
+	OpsEmail string
 }
 
 // FromEnv reads the configuration; every problem is reported, not just the first.
@@ -39,6 +42,7 @@ func parse(getenv func(string) string) (Config, error) {
 		MailConfigSet: getenv("GATEHOUSE_MAIL_CONFIGURATION_SET"),
 		StateMachine:  getenv("GATEHOUSE_STATE_MACHINE_ARN"),
 		EventBus:      getenv("GATEHOUSE_EVENT_BUS"),
+		OpsEmail:      strings.TrimSpace(getenv("GATEHOUSE_OPS_EMAIL")),
 		LogLevel:      strings.ToLower(getenv("GATEHOUSE_LOG_LEVEL")),
 		ReviewTimeout: 30 * 24 * time.Hour,
 	}
@@ -50,6 +54,9 @@ func parse(getenv func(string) string) (Config, error) {
 		} else {
 			c.VerificationWindow = d
 		}
+	}
+	if c.OpsEmail != "" && (strings.Count(c.OpsEmail, "@") != 1 || strings.HasPrefix(c.OpsEmail, "@") || strings.HasSuffix(c.OpsEmail, "@")) {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_OPS_EMAIL %q is not an email address", c.OpsEmail))
 	}
 	if c.TableName == "" {
 		errs = append(errs, errors.New("GATEHOUSE_TABLE is not set"))

@@ -20,13 +20,19 @@ func TestParse(t *testing.T) {
 		check   func(t *testing.T, c Config)
 	}{
 		{name: "defaults", check: func(t *testing.T, c Config) {
-			if c.ReviewTimeout != 720*time.Hour {
+			if c.ReviewTimeout != 720*time.Hour || c.OpsEmail != "" {
 				t.Fatalf("defaults wrong: %+v", c)
 			}
 			if got := c.Link("/invite", url.Values{"t": {"abc"}}); got != "https://portal.example.org/app/invite?t=abc" {
 				t.Fatalf("Link = %s", got)
 			}
 		}},
+		{name: "ops email", change: map[string]string{"GATEHOUSE_OPS_EMAIL": " ops@example.org "}, check: func(t *testing.T, c Config) {
+			if c.OpsEmail != "ops@example.org" {
+				t.Fatalf("ops email %q", c.OpsEmail)
+			}
+		}},
+		{name: "bad ops email", change: map[string]string{"GATEHOUSE_OPS_EMAIL": "ops.example.org"}, wantErr: "GATEHOUSE_OPS_EMAIL"},
 		{name: "missing table", change: map[string]string{"GATEHOUSE_TABLE": ""}, wantErr: "GATEHOUSE_TABLE"},
 		{name: "relative base url", change: map[string]string{"GATEHOUSE_BASE_URL": "/x"}, wantErr: "GATEHOUSE_BASE_URL"},
 		{name: "bad timeout", change: map[string]string{"GATEHOUSE_REVIEW_TIMEOUT": "soon"}, wantErr: "GATEHOUSE_REVIEW_TIMEOUT"},

@@ -202,8 +202,9 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request, kind string) e
 // OpsCommands are the review's operator commands, for ops.Handler.Register.
 func (s *Service) OpsCommands() map[string]func(context.Context, json.RawMessage) (any, error) {
 	return map[string]func(context.Context, json.RawMessage) (any, error){
-		"ImportClaimReferences": s.importClaimReferences,
-		"DecideRegistration":    s.decideRegistration,
+		"ImportClaimReferences":      s.importClaimReferences,
+		"DecideRegistration":         s.decideRegistration,
+		"ListEscalatedRegistrations": s.listEscalated,
 	}
 }
 
@@ -285,6 +286,49 @@ func (s *Service) decideRegistration(ctx context.Context, payload json.RawMessag
 		return nil, err
 	}
 	return map[string]any{"registration_id": in.RegistrationID, "status": status}, nil
+}
+
+// escalatedView is one request waiting for ops (ListEscalatedRegistrations).
+type escalatedView struct {
+	RegistrationID string       `json:"registration_id"`
+	OrgID          string       `json:"org_id"`
+	OrgName        string       `json:"org_name"`
+	Status         Status       `json:"status"`
+	Level          Level        `json:"level"`
+	NPI            string       `json:"npi,omitempty"`
+	RequestedRole  account.Role `json:"requested_role"`
+	Name           string       `json:"name"`
+	Email          string       `json:"email"`
+	SubmittedAt    time.Time    `json:"submitted_at"`
+}
+
+// listEscalated pages the requests no one in their office may decide,
+// newest first; ops decides them with DecideRegistration.
+func (s *Service) listEscalated(ctx context.Context, payload json.RawMessage) (any, error) {
+	var in struct {
+		Command string `json:"command"`
+		Limit   int    `json:"limit"`
+		Cursor  string `json:"cursor"`
+	}
+	if err := ops.Decode(payload, &in); err != nil {
+		return nil, err
+	}
+	if in.Limit == 0 {
+		in.Limit = 50
+	}
+	if in.Limit < 1 || in.Limit > 200 {
+		return nil, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
+	}
+	regs, next, err := s.store.ListEscalated(ctx, in.Limit, in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]escalatedView, 0, len(regs))
+	for _, r := range regs {
+		items = append(items, escalatedView{RegistrationID: r.ID, OrgID: r.OrgID, OrgName: r.OrgName, Status: r.Status, Level: r.Level, NPI: r.NPI,
+			RequestedRole: r.RequestedRole, Name: r.FirstName + " " + r.LastName, Email: r.Email, SubmittedAt: r.SubmittedAt})
+	}
+	return map[string]any{"items": items, "next_cursor": next}, nil
 }
 
 // decisionView is a reviewer's decision as the console shows it.

@@ -125,7 +125,8 @@ type Registration struct {
 	DecisionToken string // task token of WaitForDecision
 	Decision      *Decision
 	Escalated     bool
-	UserID        string // the login created on approval
+	UserID        string    // the login created on approval
+	NotifiedAt    time.Time // when the registrant was emailed the outcome
 	ExecutionARN  string
 	History       []Event
 }
@@ -184,6 +185,10 @@ type Store interface {
 	// CreateRegistration stores the request, reserves its username and stores
 	// its verification link, in one transaction (account.ErrUsernameTaken).
 	CreateRegistration(ctx context.Context, r Registration, linkHash string, linkExpires time.Time) error
+	// DiscardRegistration undoes CreateRegistration (the request, its id
+	// pointer, its link and its username claim, in one transaction) when its
+	// execution could not be started.
+	DiscardRegistration(ctx context.Context, r Registration, linkHash string) error
 	GetRegistration(ctx context.Context, orgID, id string) (Registration, error)
 	// RegistrationOrg finds the org of a registration id (ops commands).
 	RegistrationOrg(ctx context.Context, id string) (string, error)
@@ -212,9 +217,14 @@ type Store interface {
 	Provision(ctx context.Context, r Registration, u account.User, m account.Membership, ev Event) error
 	// ReleaseUsername frees the username reserved by a registration (idempotent).
 	ReleaseUsername(ctx context.Context, r Registration) error
-	AppendHistory(ctx context.Context, orgID, id string, ev Event) error
+	// MarkNotified records that the registrant was emailed the outcome (with
+	// the history line), once: fault.ErrConflict when it is recorded already.
+	MarkNotified(ctx context.Context, orgID, id string, ev Event) error
 	// ListEntries pages the console (registrations and invites), newest first.
 	ListEntries(ctx context.Context, orgID string, status Status, limit int, cursor string) ([]Entry, string, error)
+	// ListEscalated pages the requests escalated to ops and still pending,
+	// newest first.
+	ListEscalated(ctx context.Context, limit int, cursor string) ([]Registration, string, error)
 	// ClaimReferenceExists reports whether the hash is on file for the org
 	// (any NPI when npi is "", else that NPI).
 	ClaimReferenceExists(ctx context.Context, orgID, npi, hash string) (bool, error)

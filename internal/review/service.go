@@ -25,6 +25,7 @@ type LinkMaker func(path string, q url.Values) string
 type Settings struct {
 	VerificationWindow time.Duration // GATEHOUSE_VERIFICATION_WINDOW, default 24 h
 	ReviewTimeout      time.Duration // GATEHOUSE_REVIEW_TIMEOUT, default 30 days
+	OpsEmail           string        // GATEHOUSE_OPS_EMAIL: told of escalated requests ("" = logged only)
 }
 
 // Service takes registrations and decisions.
@@ -202,11 +203,24 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 		}
 		return Submitted{}, fmt.Errorf("submit registration: %w", err)
 	}
+	// Store first, then start: the execution's first step needs the item, and
+	// a stored request without an execution would never expire. So a failed
+	// StartExecution is compensated: the request, its id pointer, its link and
+	// its username claim go in one transaction, and the caller gets 503 and
+	// may simply submit again (nothing was emailed yet). The opposite order
+	// (start, then store) would race the execution's first step against the
+	// write and still need a compensation (StopExecution) when the write fails.
+	// If StartExecution failed ambiguously (it did start), the execution finds
+	// no item and ends in RegistrationGone. What remains: the process dies
+	// between the two calls, or the table fails during the compensation; that
+	// is logged with the registration id for ops.
 	if _, err := s.workflow.Start(ctx, r.ID, s.executionInput(r)); err != nil {
-		// The request is stored; without its execution it would never expire,
-		// so the caller is told to retry (the username stays reserved for this
-		// registration only until an operator or a retry of Start clears it).
-		return Submitted{}, fault.Unavailable(fmt.Errorf("start review of %s: %w", r.ID, err))
+		startErr := fmt.Errorf("start review of %s: %w", r.ID, err)
+		if derr := s.store.DiscardRegistration(ctx, r, linkHash); derr != nil {
+			s.log.ErrorContext(ctx, "registration stored without an execution and not discarded: its username stays reserved",
+				"registration_id", r.ID, "org_id", r.OrgID, "start_error", err.Error(), "discard_error", derr.Error())
+		}
+		return Submitted{}, fault.Unavailable(startErr)
 	}
 	msg, err := mail.Render("registration-verify", email, map[string]string{
 		"FirstName": r.FirstName, "OrgName": o.Name, "Link": s.link("/registrations/verify", url.Values{"token": {token}}),

@@ -147,6 +147,11 @@ func (t *Tasks) screen(ctx context.Context, in TaskInput) (map[string]any, error
 	if r.Status == StatusAutoApproved {
 		return map[string]any{"route": "auto-approved"}, nil
 	}
+	if r.Status.Pending() || r.Decision != nil {
+		// In review or decided already (an execution started again for this
+		// request, see infra/local/stack/resume.go): WaitForDecision picks it up.
+		return map[string]any{"route": "review"}, nil
+	}
 	if r.ClaimHash != "" {
 		npi := ""
 		if r.Level == LevelProvider {
@@ -200,12 +205,12 @@ func (t *Tasks) awaitDecision(ctx context.Context, in TaskInput) (map[string]any
 	if err != nil {
 		return nil, err
 	}
+	if r.Status == status {
+		return map[string]any{}, nil // a retry: the reviewers (or ops) were told already
+	}
 	if len(reviewers) == 0 {
 		t.s.log.WarnContext(ctx, "registration escalated to ops: no eligible reviewer", "registration_id", r.ID, "org_id", r.OrgID)
-		return map[string]any{}, nil
-	}
-	if r.Status == status {
-		return map[string]any{}, nil // a retry: the reviewers were told already
+		return map[string]any{}, t.tellOps(ctx, opened)
 	}
 	for _, u := range reviewers {
 		msg, err := mail.Render("registration-review", u.Email, map[string]string{
@@ -220,6 +225,24 @@ func (t *Tasks) awaitDecision(ctx context.Context, in TaskInput) (map[string]any
 		}
 	}
 	return map[string]any{}, nil
+}
+
+// tellOps emails the ops address (GATEHOUSE_OPS_EMAIL) about a request no
+// one in its office may decide; ListEscalatedRegistrations lists them all.
+func (t *Tasks) tellOps(ctx context.Context, r Registration) error {
+	if t.s.settings.OpsEmail == "" {
+		return nil
+	}
+	msg, err := mail.Render("registration-escalated", t.s.settings.OpsEmail, map[string]string{
+		"ID": r.ID, "OrgID": r.OrgID, "OrgName": r.OrgName, "Name": r.FirstName + " " + r.LastName, "Level": levelWords(r),
+	})
+	if err != nil {
+		return err
+	}
+	if err := t.s.mailer.Send(ctx, msg); err != nil {
+		return fault.Unavailable(fmt.Errorf("email ops about %s: %w", r.ID, err))
+	}
+	return nil
 }
 
 func levelWords(r Registration) string {
@@ -307,10 +330,20 @@ func (t *Tasks) provision(ctx context.Context, in TaskInput) (map[string]any, er
 
 // notify emails the registrant the outcome; for a declined or invalidated
 // request it first frees the username.
+//
+// At least once, deduplicated: it sends, then records NotifiedAt with a
+// condition; a retry (or a second invocation) that finds NotifiedAt set
+// sends nothing. Sending after marking would lose the email when the send
+// fails. The window left: the function dies (or its Lambda times out)
+// between the send and the mark, or two invocations run at the same moment;
+// then the registrant gets the same outcome twice, never none.
 func (t *Tasks) notify(ctx context.Context, in TaskInput) (map[string]any, error) {
 	r, err := t.s.store.GetRegistration(ctx, in.OrgID, in.RegistrationID)
 	if err != nil {
 		return nil, err
+	}
+	if !r.NotifiedAt.IsZero() {
+		return map[string]any{"status": string(r.Status)}, nil
 	}
 	data := map[string]string{"FirstName": r.FirstName, "OrgName": r.OrgName, "Username": r.Username,
 		"RoleName": r.FinalRole().DisplayName(), "Link": t.s.link("/login", nil)}
@@ -340,7 +373,8 @@ func (t *Tasks) notify(ctx context.Context, in TaskInput) (map[string]any, error
 	if err := t.s.mailer.Send(ctx, msg); err != nil {
 		return nil, fault.Unavailable(fmt.Errorf("email outcome of %s: %w", r.ID, err))
 	}
-	if err := t.s.store.AppendHistory(ctx, r.OrgID, r.ID, t.event("registrant emailed", string(r.Status))); err != nil {
+	err = t.s.store.MarkNotified(ctx, r.OrgID, r.ID, t.event("registrant emailed", string(r.Status)))
+	if err != nil && !errors.Is(err, fault.ErrConflict) { // a conflict: a concurrent invocation marked it
 		return nil, err
 	}
 	return map[string]any{"status": string(r.Status)}, nil

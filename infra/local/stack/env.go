@@ -29,6 +29,7 @@ func SetEnv(e Endpoints, table, baseURL string) error {
 		"GATEHOUSE_BASE_URL":           baseURL,
 		"GATEHOUSE_MAIL_FROM":          "Gatehouse <no-reply@gatehouse.local>",
 		"GATEHOUSE_EVENT_BUS":          "gatehouse-local",
+		"GATEHOUSE_OPS_EMAIL":          "ops@gatehouse.local",
 	}
 	for k, v := range vars {
 		if v == "" {

@@ -2,9 +2,11 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -188,39 +190,75 @@ func (s *Store) ResendInvite(ctx context.Context, old, next invite.Invite) error
 	return s.transact(ctx, "resend invite", append(s.revokeItems(old), items...))
 }
 
-// ListInvites pages an org's invites, newest first: by status through GSI2,
-// else the console's GSI1 partition filtered to invites (a page may then
-// hold fewer than limit items; the cursor pages on).
+// ListInvites pages an org's invites, newest first. By status: one Query of
+// GSI2 ORG#<org>#ENTRIES#<status> (only invites have the EMAIL-* statuses).
+// Without: the console's GSI1 partition ORG#<org>#ENTRIES filtered to
+// invites, read until limit invites or at most filteredCalls Queries of
+// filteredRead items (as the user list): a request stays bounded however
+// many registrations sit between the invites, and a page may come back
+// short only then, with a next_cursor. The cursor is the last returned
+// invite's keys (or the last evaluated key), pinned to the partition.
 func (s *Store) ListInvites(ctx context.Context, orgID string, status invite.Status, limit int, cursor string) ([]invite.Invite, string, error) {
+	if status != "" {
+		pk := orgEntriesByStatusGSI2(orgID, string(status))
+		start, err := decodeCursor(cursor, attrGSI2PK, pk)
+		if err != nil {
+			return nil, "", err
+		}
+		recs, next, err := queryPage[inviteRecord](ctx, s, "list invites", &dynamodb.QueryInput{
+			IndexName: aws.String("GSI2"), KeyConditionExpression: aws.String("GSI2PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+			ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
+		})
+		if err != nil {
+			return nil, "", err
+		}
+		out := make([]invite.Invite, 0, len(recs))
+		for _, r := range recs {
+			out = append(out, r.invite())
+		}
+		return out, next, nil
+	}
+	pk := orgEntriesGSI1(orgID)
+	start, err := decodeCursor(cursor, attrGSI1PK, pk)
+	if err != nil {
+		return nil, "", err
+	}
 	in := &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String("GSI1"),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
 		FilterExpression:          aws.String("#type = :invite"),
 		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(orgEntriesGSI1(orgID)), ":invite": str("Invite")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":invite": str("Invite")},
 		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
+		Limit:                     aws.Int32(int32(max(limit, filteredRead))),
 	}
-	pkAttr, pk := attrGSI1PK, orgEntriesGSI1(orgID)
-	if status != "" {
-		pkAttr, pk = "GSI2PK", orgEntriesByStatusGSI2(orgID, string(status))
-		in.IndexName, in.KeyConditionExpression = aws.String("GSI2"), aws.String("GSI2PK = :pk")
-		in.ExpressionAttributeValues[":pk"] = str(pk)
+	out := make([]invite.Invite, 0, limit)
+	for calls := 1; ; calls++ {
+		in.ExclusiveStartKey = start
+		res, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, "", s.wrap("list invites", err)
+		}
+		for i, item := range res.Items {
+			var r inviteRecord
+			if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+				return nil, "", fmt.Errorf("list invites: %w", err)
+			}
+			out = append(out, r.invite())
+			if len(out) < limit {
+				continue
+			}
+			if i == len(res.Items)-1 {
+				return out, encodeCursor(res.LastEvaluatedKey), nil
+			}
+			return out, encodeCursor(map[string]types.AttributeValue{attrPK: item[attrPK], attrSK: item[attrSK], attrGSI1PK: item[attrGSI1PK], attrGSI1SK: item[attrGSI1SK]}), nil
+		}
+		if res.LastEvaluatedKey == nil || calls == filteredCalls {
+			return out, encodeCursor(res.LastEvaluatedKey), nil
+		}
+		start = res.LastEvaluatedKey
 	}
-	start, err := decodeCursor(cursor, pkAttr, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	in.ExclusiveStartKey = start
-	recs, next, err := queryPage[inviteRecord](ctx, s, "list invites", in)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]invite.Invite, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.invite())
-	}
-	return out, next, nil
 }
 
 // UserExistsByEmail reports whether some login has this email (GSI1 EMAIL#<email>).

@@ -21,12 +21,13 @@ package dynamo
 // | session                       | SESSION#<sha256>     | SESSION             | USER#<user>#SESSIONS / <created>       | 1 Get |
 // | invite                        | ORG#<org>            | INVITE#<invite>     | ORG#<org>#ENTRIES / <created>#<invite> | in txn |
 // |   (by status, GSI2)           |                      |                     | ORG#<org>#ENTRIES#<status> / <created>#<invite> | |
-// | list invites                  |                      |                     | Query GSI1 ENTRIES (Type = Invite filter) or GSI2 by status | 1 Query per page |
+// | list invites                  |                      |                     | GSI2 by status: 1 Query per page; no status: Query GSI1 ENTRIES with Type = Invite filter, until limit invites or 5 Queries of 200 | 1-5 Queries per page |
 // | login by email (invite mail)  |                      |                     | Query GSI1 EMAIL#<email>, Limit 1      | 1 Query |
 // | registration                  | ORG#<org>            | REG#<reg>           | ORG#<org>#ENTRIES / <submitted>#<reg>  | 1 Get |
 // |   (by status, GSI2)           |                      |                     | ORG#<org>#ENTRIES#<status> / <submitted>#<reg> | |
 // | registration id -> org (ops)  | REG#<reg>            | REG                 |                                        | 1 Get |
 // | console: all / by status      |                      |                     | Query GSI1 ENTRIES or GSI2 ENTRIES#<status>, newest first (invites + registrations merged by time) | 1 Query per page |
+// | escalated to ops (pending)    |                      |                     | GSI3 ESCALATED / <submitted>#<reg> (sparse: set while escalated and pending, removed by the decision claim or the timeout) | 1 Query per page |
 // | reserved username (pending)   | USERNAME#<username>  | USERNAME            | Owner = registration:<reg>             | in create txn |
 // | claim reference (hash only)   | ORG#<org>            | CLAIMREF#<sha256>#<npi or ->| TIN level: Query begins_with CLAIMREF#<sha256>#; NPI: Get | 1 call |
 // | TIN -> org                    | TIN#<tin>            | TIN                 |                                        | 1 Get |
@@ -99,6 +100,9 @@ const (
 
 	attrGSI2PK = "GSI2PK"
 	attrGSI2SK = "GSI2SK"
+
+	attrGSI3PK    = "GSI3PK"
+	escalatedGSI3 = "ESCALATED"
 )
 
 func orgPK(orgID string) string          { return "ORG#" + orgID }

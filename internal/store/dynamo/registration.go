@@ -40,6 +40,8 @@ type decisionRecord struct {
 
 type registrationRecord struct {
 	PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK string
+	GSI3PK                                 string `dynamodbav:",omitempty"` // escalatedGSI3 while escalated and pending
+	GSI3SK                                 string `dynamodbav:",omitempty"`
 	Type                                   string
 	ID                                     string
 	OrgID                                  string
@@ -67,6 +69,7 @@ type registrationRecord struct {
 	Decision                               *decisionRecord `dynamodbav:",omitempty"`
 	Escalated                              bool            `dynamodbav:",omitempty"`
 	UserID                                 string          `dynamodbav:",omitempty"`
+	NotifiedAt                             string          `dynamodbav:",omitempty"`
 	History                                []eventRecord
 }
 
@@ -79,7 +82,8 @@ func (r registrationRecord) registration() review.Registration {
 		Level: review.Level(r.Level), RequestedRole: account.Role(r.RequestedRole), FirstName: r.FirstName, LastName: r.LastName,
 		Email: r.Email, Phone: r.Phone, Username: r.Username, PasswordHash: r.PasswordHash, ClaimHash: r.ClaimHash, ClaimMasked: r.ClaimMasked,
 		DOBHash: r.DOBHash, DOBMasked: r.DOBMasked, Status: review.Status(r.Status), SubmittedAt: parseTime(r.SubmittedAt),
-		VerifiedAt: parseTimeOrZero(r.VerifiedAt), VerifyToken: r.VerifyToken, DecisionToken: r.DecisionToken, Escalated: r.Escalated, UserID: r.UserID}
+		VerifiedAt: parseTimeOrZero(r.VerifiedAt), VerifyToken: r.VerifyToken, DecisionToken: r.DecisionToken, Escalated: r.Escalated, UserID: r.UserID,
+		NotifiedAt: parseTimeOrZero(r.NotifiedAt)}
 	if d := r.Decision; d != nil {
 		scope, _ := account.ParseScope(d.Scope)
 		out.Decision = &review.Decision{Kind: d.Kind, Role: account.Role(d.Role), Scope: scope, Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: parseTime(d.At)}
@@ -130,6 +134,23 @@ func (s *Store) CreateRegistration(ctx context.Context, r review.Registration, l
 		return account.ErrUsernameTaken
 	}
 	return err
+}
+
+// DiscardRegistration deletes what CreateRegistration wrote, in one
+// transaction; the username claim only while this registration holds it.
+func (s *Store) DiscardRegistration(ctx context.Context, r review.Registration, linkHash string) error {
+	del := func(pk, sk string) types.TransactWriteItem {
+		return types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: key(pk, sk)}}
+	}
+	claim := types.TransactWriteItem{Delete: &types.Delete{
+		TableName: &s.table, Key: key(usernamePK(r.Username), skUsername),
+		ConditionExpression:       aws.String("#owner = :reg"),
+		ExpressionAttributeNames:  map[string]string{"#owner": "Owner"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":reg": str(registrationOwner(r.ID))},
+	}}
+	return s.transact(ctx, "discard registration", []types.TransactWriteItem{
+		claim, del(orgPK(r.OrgID), registrationSK(r.ID)), del(registrationPK(r.ID), skRegistration), del(linkPK(linkHash), skLink),
+	})
 }
 
 // GetRegistration reads one registration of an org.
@@ -272,7 +293,15 @@ func (s *Store) AwaitDecision(ctx context.Context, orgID, id string, status revi
 	if err != nil {
 		return review.Registration{}, err
 	}
-	return s.updateRegistration(ctx, "open registration for review", orgID, id, setStatus+", DecisionToken = :t, Escalated = :esc",
+	// An escalated request enters ops's sparse GSI3 partition (sorted like
+	// the console: submitted time, id); a claimed decision or the timeout
+	// takes it out again.
+	set := setStatus + ", DecisionToken = :t, Escalated = :esc REMOVE GSI3PK, GSI3SK"
+	if escalated {
+		set = setStatus + ", DecisionToken = :t, Escalated = :esc, GSI3PK = :g3, GSI3SK = GSI1SK"
+		v[":g3"] = str(escalatedGSI3)
+	}
+	return s.updateRegistration(ctx, "open registration for review", orgID, id, set,
 		"(#status = :pending AND attribute_exists(VerifiedAt) OR #status = :new) AND attribute_not_exists(Decision)", nil, v)
 }
 
@@ -291,9 +320,9 @@ func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d revi
 	if err != nil {
 		return review.Registration{}, err
 	}
-	set := setStatus + ", Decision = :d"
+	set := setStatus + ", Decision = :d REMOVE GSI3PK, GSI3SK"
 	if status == review.StatusDeclined {
-		set += " REMOVE PasswordHash"
+		set += ", PasswordHash"
 	}
 	return s.updateRegistration(ctx, "claim decision", r.OrgID, r.ID, set, "#status = :was AND attribute_not_exists(Decision)", nil, v)
 }
@@ -306,7 +335,7 @@ func (s *Store) ExpireReview(ctx context.Context, orgID, id string, ev review.Ev
 	if err != nil {
 		return err
 	}
-	_, err = s.updateRegistration(ctx, "expire review", orgID, id, setStatus+" REMOVE PasswordHash",
+	_, err = s.updateRegistration(ctx, "expire review", orgID, id, setStatus+" REMOVE PasswordHash, GSI3PK, GSI3SK",
 		"#status IN (:p1, :p2) AND attribute_not_exists(Decision)", nil, v)
 	return err
 }
@@ -360,14 +389,14 @@ func (s *Store) ReleaseUsername(ctx context.Context, r review.Registration) erro
 	return err
 }
 
-// AppendHistory adds a line to a registration's history.
-func (s *Store) AppendHistory(ctx context.Context, orgID, id string, ev review.Event) error {
+// MarkNotified sets NotifiedAt (and adds the history line) unless it is set.
+func (s *Store) MarkNotified(ctx context.Context, orgID, id string, ev review.Event) error {
 	evv, err := eventValue(ev)
 	if err != nil {
 		return err
 	}
-	_, err = s.updateRegistration(ctx, "append history", orgID, id, "SET History = list_append(History, :ev)", "attribute_exists(SK)", nil,
-		map[string]types.AttributeValue{":ev": evv})
+	_, err = s.updateRegistration(ctx, "mark registrant notified", orgID, id, "SET NotifiedAt = :at, History = list_append(History, :ev)",
+		"attribute_not_exists(NotifiedAt)", nil, map[string]types.AttributeValue{":at": str(formatTime(ev.At)), ":ev": evv})
 	return err
 }
 
@@ -427,6 +456,31 @@ func entryFromItem(item map[string]types.AttributeValue) (review.Entry, error) {
 	}
 	return review.Entry{ID: r.ID, Kind: "registration", Status: review.Status(r.Status), CreatedAt: parseTime(r.SubmittedAt), Level: review.Level(r.Level),
 		NPI: r.NPI, Role: account.Role(r.RequestedRole), Email: r.Email, FirstName: r.FirstName, LastName: r.LastName}, nil
+}
+
+// ListEscalated pages the registrations escalated to ops and still pending,
+// newest first (the sparse GSI3 partition ESCALATED).
+func (s *Store) ListEscalated(ctx context.Context, limit int, cursor string) ([]review.Registration, string, error) {
+	start, err := decodeCursor(cursor, attrGSI3PK, escalatedGSI3)
+	if err != nil {
+		return nil, "", err
+	}
+	recs, next, err := queryPage[registrationRecord](ctx, s, "list escalated registrations", &dynamodb.QueryInput{
+		IndexName:                 aws.String("GSI3"),
+		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(escalatedGSI3)},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+		ExclusiveStartKey:         start,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]review.Registration, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.registration())
+	}
+	return out, next, nil
 }
 
 // ClaimReferenceExists looks a claim hash up: for one NPI a GetItem, for the

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -80,7 +81,7 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 	_, err := db.CreateTable(ctx, in)
 	var inUse *types.ResourceInUseException
 	if errors.As(err, &inUse) {
-		return nil
+		return addMissingIndexes(ctx, db, name, in)
 	}
 	if err != nil {
 		return fmt.Errorf("create table %s: %w", name, err)
@@ -96,6 +97,59 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 		return fmt.Errorf("enable TTL on %s: %w", name, err)
 	}
 	return nil
+}
+
+// addMissingIndexes creates the indexes of table.Gatehouse an existing
+// table lacks (a local table kept in .local/ from before an index was
+// added; in AWS, CloudFormation does this). One index per UpdateTable.
+func addMissingIndexes(ctx context.Context, db *dynamodb.Client, name string, want *dynamodb.CreateTableInput) error {
+	desc, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	have := map[string]bool{}
+	for _, ix := range desc.Table.GlobalSecondaryIndexes {
+		have[aws.ToString(ix.IndexName)] = true
+	}
+	for _, ix := range want.GlobalSecondaryIndexes {
+		if have[aws.ToString(ix.IndexName)] {
+			continue
+		}
+		_, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+			TableName:            &name,
+			AttributeDefinitions: want.AttributeDefinitions,
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+				IndexName: ix.IndexName, KeySchema: ix.KeySchema, Projection: ix.Projection,
+			}}},
+		})
+		if err != nil {
+			return fmt.Errorf("add index %s to %s: %w", aws.ToString(ix.IndexName), name, err)
+		}
+		if err := waitIndexesActive(ctx, db, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitIndexesActive waits until no index of the table is being built (a
+// table builds one index at a time).
+func waitIndexesActive(ctx context.Context, db *dynamodb.Client, name string) error {
+	for range 600 {
+		desc, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
+		if err != nil {
+			return fmt.Errorf("describe table %s: %w", name, err)
+		}
+		building := false
+		for _, ix := range desc.Table.GlobalSecondaryIndexes {
+			building = building || ix.IndexStatus != types.IndexStatusActive
+		}
+		if !building {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("indexes of %s still building after a minute", name)
 }
 
 func key(pk, sk string) map[string]types.AttributeValue {

@@ -25,6 +25,8 @@ var Gatehouse = Definition{
 	Indexes: []Index{
 		{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK"},
 		{Name: "GSI2", PartitionKey: "GSI2PK", SortKey: "GSI2SK"},
+		// GSI3 is sparse: only registrations escalated to ops and still pending.
+		{Name: "GSI3", PartitionKey: "GSI3PK", SortKey: "GSI3SK"},
 	},
 	TTLAttribute: "TTL",
 }
