@@ -405,17 +405,11 @@ func (s *Service) mustKeepSecondFactor(ctx context.Context, p Principal) (bool, 
 	if p.isSiteAdmin() {
 		return true, nil
 	}
-	for _, m := range p.Memberships {
-		if !m.Active {
-			continue
-		}
-		o, err := s.store.GetOrg(ctx, m.OrgID)
-		if errors.Is(err, fault.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return false, fmt.Errorf("org settings: %w", err)
-		}
+	orgs, err := s.activeOrgs(ctx, p.Memberships)
+	if err != nil {
+		return false, fmt.Errorf("org settings: %w", err)
+	}
+	for _, o := range orgs {
 		if o.Settings.RequireMFA {
 			return true, nil
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"strings"
 	"time"
 
@@ -26,7 +27,24 @@ func WeakPassword(field, problem string) error {
 // PolicyFor is the password policy of a login: the strictest minimum length
 // of the orgs it is an active member of (F4).
 func (s *Service) PolicyFor(ctx context.Context, ms []account.Membership) (password.Policy, error) {
+	orgs, err := s.activeOrgs(ctx, ms)
+	if err != nil {
+		return password.Policy{}, fmt.Errorf("password policy: %w", err)
+	}
 	min := 0
+	for _, o := range orgs {
+		if l := password.PolicyFor(o.Settings.PasswordMinLength).MinLength; l > min {
+			min = l
+		}
+	}
+	return password.PolicyFor(min), nil
+}
+
+// activeOrgs reads the orgs of the login's active memberships (their
+// settings decide its password policy, code words and MFA duty); an org
+// that no longer exists is skipped.
+func (s *Service) activeOrgs(ctx context.Context, ms []account.Membership) ([]org.Org, error) {
+	var out []org.Org
 	for _, m := range ms {
 		if !m.Active {
 			continue
@@ -36,13 +54,11 @@ func (s *Service) PolicyFor(ctx context.Context, ms []account.Membership) (passw
 			continue
 		}
 		if err != nil {
-			return password.Policy{}, fmt.Errorf("password policy: %w", err)
+			return nil, err
 		}
-		if l := password.PolicyFor(o.Settings.PasswordMinLength).MinLength; l > min {
-			min = l
-		}
+		out = append(out, o)
 	}
-	return password.PolicyFor(min), nil
+	return out, nil
 }
 
 // personal are the words a login's password must not be built on.

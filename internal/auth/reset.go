@@ -185,18 +185,12 @@ func (s *Service) Reset(ctx context.Context, in ResetInput) error {
 
 // codeWordHashes are the code word hashes of the orgs the login is an active member of.
 func (s *Service) codeWordHashes(ctx context.Context, ms []account.Membership) ([]string, error) {
+	orgs, err := s.activeOrgs(ctx, ms)
+	if err != nil {
+		return nil, fmt.Errorf("code words: %w", err)
+	}
 	var out []string
-	for _, m := range ms {
-		if !m.Active {
-			continue
-		}
-		o, err := s.store.GetOrg(ctx, m.OrgID)
-		if errors.Is(err, fault.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("code words: %w", err)
-		}
+	for _, o := range orgs {
 		if o.Settings.CodeWordHash != "" {
 			out = append(out, o.Settings.CodeWordHash)
 		}

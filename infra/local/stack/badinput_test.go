@@ -8,7 +8,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 )
 
-
 // Every route, fed bad input by a signed-in site administrator of the org,
 // answers a 4xx in the contract's error shape: never a 5xx (the contract:
 // "Never a 500 for bad input").
