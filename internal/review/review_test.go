@@ -378,24 +378,14 @@ func TestRegistrationValidation(t *testing.T) {
 
 func TestOpsDecidesEscalatedRequests(t *testing.T) {
 	o := newOffice(t)
-	// A provider-scoped administrator is no reviewer for a TIN-level request;
-	// with the site administrator deactivated… simpler: an org nobody has joined.
-	out, fnErr := o.h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Empty " + o.tin, "tin": uniqueTIN(),
-		"providers": []map[string]string{{"npi": npiAda, "name": "Dr. Ada"}}})
-	if fnErr != "" {
-		t.Fatal(out)
-	}
-	empty := office{h: o.h, orgID: out["org_id"].(string), admin: o.admin}
-	list, _ := o.h.Invoke("ops", map[string]any{"command": "ListOrganizations"})
-	for _, it := range list["items"].([]any) {
-		if it.(map[string]any)["org_id"] == empty.orgID {
-			empty.tin = it.(map[string]any)["tin"].(string)
-		}
-	}
+	empty := o.unadministeredOffice(t)
 	id, email := empty.register("org", "", "esc"+o.tin, "")
 	empty.verify(email)
 	// Not an org member: ops decides.
-	var res map[string]any
+	var (
+		res   map[string]any
+		fnErr string
+	)
 	for i := 0; i < 100; i++ {
 		res, fnErr = o.h.Invoke("ops", map[string]any{"command": "DecideRegistration", "registration_id": id, "decision": "modify", "role": "clerical-user"})
 		if fnErr == "" || !strings.Contains(stacktest.JSON(res), "not_reviewable") {
@@ -417,4 +407,17 @@ func TestOpsDecidesEscalatedRequests(t *testing.T) {
 	if res, fnErr := o.h.Invoke("ops", map[string]any{"command": "DecideRegistration", "registration_id": id2, "decision": "approve"}); fnErr == "" || !strings.Contains(stacktest.JSON(res), "not_escalated") {
 		t.Errorf("ops on a non-escalated request: %s %v", fnErr, res)
 	}
+}
+
+// unadministeredOffice creates, through ops, an office nobody has joined: its
+// requests have no eligible reviewer and escalate to ops.
+func (o office) unadministeredOffice(t *testing.T) office {
+	t.Helper()
+	tin := uniqueTIN()
+	out, fnErr := o.h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Empty " + o.tin, "tin": tin,
+		"providers": []map[string]string{{"npi": npiAda, "name": "Dr. Ada"}}})
+	if fnErr != "" {
+		t.Fatal(out)
+	}
+	return office{h: o.h, orgID: out["org_id"].(string), admin: o.admin, tin: tin}
 }

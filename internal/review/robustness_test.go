@@ -118,18 +118,7 @@ func TestOutcomeEmailIsSentOnce(t *testing.T) {
 func TestEscalatedRequestsReachOps(t *testing.T) {
 	opsEmail := testenv.UniqueEmail("ops")
 	o := newOffice(t, func(c *config.Config) { c.OpsEmail = opsEmail })
-	out, fnErr := o.h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Empty " + o.tin, "tin": uniqueTIN(),
-		"providers": []map[string]string{{"npi": npiAda, "name": "Dr. Ada"}}})
-	if fnErr != "" {
-		t.Fatal(out)
-	}
-	empty := office{h: o.h, orgID: out["org_id"].(string), admin: o.admin}
-	list, _ := o.h.Invoke("ops", map[string]any{"command": "ListOrganizations"})
-	for _, it := range list["items"].([]any) {
-		if it.(map[string]any)["org_id"] == empty.orgID {
-			empty.tin = it.(map[string]any)["tin"].(string)
-		}
-	}
+	empty := o.unadministeredOffice(t)
 	waitEscalated := func(want int) []string {
 		t.Helper()
 		var ids []string
