@@ -20,6 +20,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
@@ -45,7 +46,7 @@ type App struct {
 	Sessions *session.Service
 	Auth     *auth.Service
 	Guard    *auth.Guard
-	Ops      *ops.Handler
+	Commands *command.Mux
 	Members  *member.Service
 	Reviews  *review.Service
 }
@@ -60,12 +61,15 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	invites := invite.NewService(store, mailer, cfg.Link, now)
 	a := &App{
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
-		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
-		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
-		Ops:     ops.NewHandler(orgs, invites, log),
-		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
+		Auth:     newAuth(store, sessions, mailer, cfg, log, now),
+		Guard:    auth.NewGuard(sessions, store, store, cfg.BaseURL),
+		Commands: command.NewMux(log),
+		Members:  member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
+	if err := a.Commands.Register(ops.NewCommands(orgs, invites, log).All()); err != nil {
+		panic(err) // two features named one command: a wiring bug the app tests catch
+	}
 	return a
 }
 
@@ -80,9 +84,9 @@ func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender,
 
 // handlers maps every route name of route.Table to its handler. Each feature
 // adds its own in a file of this package (handlers_<feature>.go).
-func (a *App) handlers() map[string]edge.HandlerFunc {
-	all := map[string]edge.HandlerFunc{"health": a.health, "openapi": a.openAPI}
-	for _, feature := range []map[string]edge.HandlerFunc{
+func (a *App) handlers() handlers {
+	all := handlers{"health": public(a.health), "openapi": public(a.openAPI)}
+	for _, feature := range []handlers{
 		a.authHandlers(),
 		a.passkeyHandlers(),
 		a.inviteHandlers(),
@@ -103,12 +107,9 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 	if len(routes) == 0 {
 		return nil, fmt.Errorf("no HTTP function named %q", function)
 	}
-	all := a.handlers()
-	mine := map[string]edge.HandlerFunc{}
-	for _, rt := range routes {
-		if h, ok := all[rt.Name]; ok {
-			mine[rt.Name] = h
-		}
+	mine, err := a.handlers().serving(routes)
+	if err != nil {
+		return nil, err
 	}
 	return edge.New(function, mine, a.Guard.Wrap, a.Log)
 }
@@ -117,7 +118,7 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 	if function == route.FunctionOps {
 		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
-			return a.Ops.Handle(withLambdaID(ctx), payload)
+			return a.Commands.Handle(withLambdaID(ctx), payload)
 		}), nil
 	}
 	if function == route.FunctionReview {
