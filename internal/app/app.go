@@ -46,7 +46,6 @@ type App struct {
 	Sessions *session.Service
 	Auth     *auth.Service
 	Guard    *auth.Guard
-	Commands *command.Mux
 	Members  *member.Service
 	Reviews  *review.Service
 }
@@ -61,15 +60,11 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	invites := invite.NewService(store, mailer, cfg.Link, now)
 	a := &App{
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
-		Auth:     newAuth(store, sessions, mailer, cfg, log, now),
-		Guard:    auth.NewGuard(sessions, store, store, cfg.BaseURL),
-		Commands: command.NewMux(log),
-		Members:  member.NewService(store, store, mailer, sessions, cfg.Link, now),
+		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
+		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
+		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
-	if err := a.Commands.Register(ops.NewCommands(orgs, invites, log).All()); err != nil {
-		panic(err) // two features named one command: a wiring bug the app tests catch
-	}
 	return a
 }
 
@@ -117,8 +112,12 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 // LambdaHandler returns the Lambda handler of any function.
 func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 	if function == route.FunctionOps {
+		mux, err := a.commands()
+		if err != nil {
+			return nil, err
+		}
 		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
-			return a.Commands.Handle(withLambdaID(ctx), payload)
+			return mux.Handle(withLambdaID(ctx), payload)
 		}), nil
 	}
 	if function == route.FunctionReview {
@@ -139,6 +138,20 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 		}
 		return proxy.ProxyWithContext(withLambdaID(ctx), ev)
 	}), nil
+}
+
+// commands is the ops function's command edge with every feature's commands.
+func (a *App) commands() (*command.Mux, error) {
+	mux := command.NewMux(a.Log)
+	for _, cmds := range []map[string]command.Func{
+		ops.NewCommands(a.Orgs, a.Invites, a.Log).All(),
+		review.NewCommands(a.Reviews).All(),
+	} {
+		if err := mux.Register(cmds); err != nil {
+			return nil, err
+		}
+	}
+	return mux, nil
 }
 
 // Functions lists every function the App can serve.

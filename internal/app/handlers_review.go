@@ -11,15 +11,11 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
 
-// newReview builds self-registration and its review (F10-F12) and registers
-// its ops commands.
+// newReview builds self-registration and its review (F10-F12).
 func (a *App) newReview(awsCfg aws.Config, mailer review.Mailer, now func() time.Time) {
 	wf := sfn.New(sfn.NewClient(awsCfg), a.Config.StateMachine)
 	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link,
 		review.Settings{VerificationWindow: a.Config.VerificationWindow, ReviewTimeout: a.Config.ReviewTimeout, OpsEmail: a.Config.OpsEmail}, a.Log, now)
-	if err := a.Commands.Register(review.NewCommands(a.Reviews).All()); err != nil {
-		panic(err) // two features named one command: a wiring bug the app tests catch
-	}
 }
 
 func (a *App) reviewHandlers() handlers {
