@@ -105,13 +105,28 @@ func Decode(payload json.RawMessage, v any) error {
 	return nil
 }
 
-// Page checks a list command's limit (default 50, 1 to 200).
-func Page(limit int) (int, error) {
-	if limit == 0 {
-		return 50, nil
+// Page is a list command's paging: {"command", "limit"?, "cursor"?}.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// DecodePage reads a list command strictly and checks its limit (default
+// 50, 1 to 200).
+func DecodePage(payload json.RawMessage) (Page, error) {
+	var in struct {
+		Command string `json:"command"`
+		Limit   int    `json:"limit"`
+		Cursor  string `json:"cursor"`
 	}
-	if limit < 1 || limit > 200 {
-		return 0, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
+	if err := Decode(payload, &in); err != nil {
+		return Page{}, err
 	}
-	return limit, nil
+	switch {
+	case in.Limit == 0:
+		in.Limit = 50
+	case in.Limit < 1 || in.Limit > 200:
+		return Page{}, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
+	}
+	return Page{Limit: in.Limit, Cursor: in.Cursor}, nil
 }

@@ -25,8 +25,12 @@ func TestHandleMapsEveryFailureToACommandError(t *testing.T) {
 			}
 			return in.Name, nil
 		},
-		"Refuse": func(context.Context, json.RawMessage) (any, error) { return nil, fault.Validation(map[string]string{"x": "bad"}) },
-		"Break":  func(context.Context, json.RawMessage) (any, error) { return nil, errors.New("table gone: secret detail") },
+		"Refuse": func(context.Context, json.RawMessage) (any, error) {
+			return nil, fault.Validation(map[string]string{"x": "bad"})
+		},
+		"Break": func(context.Context, json.RawMessage) (any, error) {
+			return nil, errors.New("table gone: secret detail")
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -69,16 +73,23 @@ func TestRegisterRefusesACommandNamedTwice(t *testing.T) {
 	}
 }
 
-func TestPageBounds(t *testing.T) {
+func TestDecodePage(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		in, want  int
-		wantError bool
-	}{{"default", 0, 50, false}, {"lowest", 1, 1, false}, {"highest", 200, 200, false}, {"too many", 201, 0, true}, {"negative", -1, 0, true}} {
+		name, payload string
+		want          Page
+		wantError     bool
+	}{
+		{"default", `{"command":"L"}`, Page{Limit: 50}, false},
+		{"lowest", `{"command":"L","limit":1,"cursor":"c"}`, Page{Limit: 1, Cursor: "c"}, false},
+		{"highest", `{"command":"L","limit":200}`, Page{Limit: 200}, false},
+		{"too many", `{"command":"L","limit":201}`, Page{}, true},
+		{"negative", `{"command":"L","limit":-1}`, Page{}, true},
+		{"unknown field", `{"command":"L","page":2}`, Page{}, true},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Page(tc.in)
+			got, err := DecodePage(json.RawMessage(tc.payload))
 			if got != tc.want || (err != nil) != tc.wantError {
-				t.Fatalf("Page(%d) = %d, %v", tc.in, got, err)
+				t.Fatalf("DecodePage(%s) = %+v, %v", tc.payload, got, err)
 			}
 		})
 	}

@@ -101,19 +101,11 @@ type orgView struct {
 }
 
 func (h *Commands) listOrganizations(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		Limit   int    `json:"limit"`
-		Cursor  string `json:"cursor"`
-	}
-	if err := command.Decode(payload, &in); err != nil {
-		return nil, err
-	}
-	limit, err := command.Page(in.Limit)
+	page, err := command.DecodePage(payload)
 	if err != nil {
 		return nil, err
 	}
-	orgs, next, err := h.orgs.List(ctx, limit, in.Cursor)
+	orgs, next, err := h.orgs.List(ctx, page.Limit, page.Cursor)
 	if err != nil {
 		return nil, err
 	}

@@ -80,19 +80,11 @@ type escalatedView struct {
 // listEscalated pages the requests no one in their office may decide,
 // newest first; ops decides them with DecideRegistration.
 func (c *Commands) listEscalated(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		Limit   int    `json:"limit"`
-		Cursor  string `json:"cursor"`
-	}
-	if err := command.Decode(payload, &in); err != nil {
-		return nil, err
-	}
-	limit, err := command.Page(in.Limit)
+	page, err := command.DecodePage(payload)
 	if err != nil {
 		return nil, err
 	}
-	regs, next, err := c.svc.ListEscalated(ctx, limit, in.Cursor)
+	regs, next, err := c.svc.ListEscalated(ctx, page.Limit, page.Cursor)
 	if err != nil {
 		return nil, err
 	}
