@@ -88,6 +88,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
+		a.codeListHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h

@@ -121,6 +121,12 @@ var Table = []Route{
 	{"listAudit", "GET", "/v1/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
 	{"exportAudit", "GET", "/v1/orgs/{org}/audit/export", FunctionPortal, Session, "user_admin"},
 	{"setupPassword", "POST", "/v1/auth/setup", FunctionAuth, Public, ""},
+
+	// Shared code lists (F25).
+	{"listCodes", "GET", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"addCode", "POST", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"deleteCode", "DELETE", "/v1/orgs/{org}/code-lists/{kind}/{code}", FunctionPortal, Session, "code_lists"},
+	{"copyCodeLists", "POST", "/v1/code-lists/copy", FunctionPortal, Session, ""},
 }
 
 // ForFunction returns the routes served by one function.

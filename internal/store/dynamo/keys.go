@@ -42,6 +42,9 @@ package dynamo
 // | user's passkeys               | Query PK = USER#<user>, SK begins PASSKEY# |  |                              | 1 Query |
 // | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
 // | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
+// | code (F25)                    | ORG#<org>#CODES#<kind> | CODE#<code>       |                                        | 1 conditional Put / Delete in txn with audit |
+// | code list page, search        | Query PK = ORG#<org>#CODES#<kind> (code order); q: FilterExpression contains(Search), ≤ 5 Queries of 200 | | | 1-5 Queries per page |
+// | copy codes (per list)         | Query source partition (1 MB pages); Query target partition, ProjectionExpression SK; TransactWrite of ≤ 100 Puts each attribute_not_exists(PK), 4 at once | | | 10,000 codes: ~3 + ~2 Queries + 100 TransactWrites |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item carries a copy of the user's
@@ -138,7 +141,11 @@ func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
 func passkeySK(id string) string           { return skPasskeyPrefix + id }
 func challengePK(hash string) string       { return "CHALLENGE#" + hash }
 
+func codeListPK(orgID, kind string) string { return "ORG#" + orgID + "#CODES#" + kind }
+func codeSK(code string) string             { return skCodePrefix + code }
+
 const (
+	skCodePrefix     = "CODE#"
 	skEmployeePrefix = "EMPLOYEE#"
 	skAuditPrefix    = "AUDIT#"
 	skPasskeyPrefix  = "PASSKEY#"

@@ -89,12 +89,13 @@ type auditRecord struct {
 	Target        string
 	RequestID     string `dynamodbav:",omitempty"`
 	IP            string `dynamodbav:",omitempty"`
+	Detail        string `dynamodbav:",omitempty"`
 }
 
 func (s *Store) auditItem(e audit.Entry) (types.TransactWriteItem, error) {
 	at := formatTime(e.At)
 	return s.putNewTx(auditRecord{PK: orgPK(e.OrgID), SK: auditSK(at, e.ID), Type: "Audit", ID: e.ID, OrgID: e.OrgID, At: at,
-		Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP})
+		Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP, Detail: e.Detail})
 }
 
 // PutAudit writes one audit entry on its own, for changes that have no
@@ -134,7 +135,7 @@ func (s *Store) ListAudit(ctx context.Context, orgID string, limit int, cursor s
 	out := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, audit.Entry{ID: r.ID, OrgID: r.OrgID, At: parseTime(r.At), Actor: r.Actor, ActorUsername: r.ActorUsername,
-			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP})
+			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP, Detail: r.Detail})
 	}
 	return out, next, nil
 }
