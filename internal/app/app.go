@@ -89,6 +89,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.accountHandlers(),
 		a.reviewHandlers(),
 		a.codeListHandlers(),
+		a.helpHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h

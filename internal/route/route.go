@@ -122,6 +122,10 @@ var Table = []Route{
 	{"exportAudit", "GET", "/v1/orgs/{org}/audit/export", FunctionPortal, Session, "user_admin"},
 	{"setupPassword", "POST", "/v1/auth/setup", FunctionAuth, Public, ""},
 
+	// Help Center (F24): every signed-in user.
+	{"searchHelp", "GET", "/v1/help/articles", FunctionPortal, Session, ""},
+	{"getHelpArticle", "GET", "/v1/help/articles/{slug}", FunctionPortal, Session, ""},
+
 	// Shared code lists (F25).
 	{"listCodes", "GET", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
 	{"addCode", "POST", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},

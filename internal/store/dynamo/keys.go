@@ -142,7 +142,7 @@ func passkeySK(id string) string           { return skPasskeyPrefix + id }
 func challengePK(hash string) string       { return "CHALLENGE#" + hash }
 
 func codeListPK(orgID, kind string) string { return "ORG#" + orgID + "#CODES#" + kind }
-func codeSK(code string) string             { return skCodePrefix + code }
+func codeSK(code string) string            { return skCodePrefix + code }
 
 const (
 	skCodePrefix     = "CODE#"

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/codelist"
+	"github.com/gatehouse-dev/gatehouse/internal/help"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
@@ -15,5 +16,14 @@ func (a *App) codeListHandlers() map[string]edge.HandlerFunc {
 		"addCode":       h.Add,
 		"deleteCode":    h.Delete,
 		"copyCodeLists": h.Copy,
+	}
+}
+
+// helpHandlers are the Help Center (F24).
+func (a *App) helpHandlers() map[string]edge.HandlerFunc {
+	h := help.NewHandlers(help.New())
+	return map[string]edge.HandlerFunc{
+		"searchHelp":     h.Search,
+		"getHelpArticle": h.Get,
 	}
 }
