@@ -248,6 +248,10 @@ type Membership struct {
 	CreatedAt  time.Time
 	// Privileges are per-user overrides of the role's defaults (F19).
 	Privileges map[Module]Level
+	// Support is the support privilege (F21): it lets the member file
+	// support tickets. It is granted and removed only by an approved
+	// privilege-change ticket (F22) and never held by a site administrator.
+	Support bool
 	// Rev is the store's revision of the membership item, for optimistic
 	// concurrency of administrator edits; 0 for an item never edited.
 	Rev int

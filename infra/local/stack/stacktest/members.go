@@ -13,7 +13,7 @@ import (
 var SetupLink = regexp.MustCompile(`https://portal\.gatehouse\.test/v1/auth/setup\?token=([A-Za-z0-9_-]{43})`)
 
 // MemberPassword is the password AddMember gives every login it sets up.
-const MemberPassword = "a long sturdy passphrase for tests"
+const MemberPassword = "a long sturdy passphrase kept safe"
 
 // Member is a login a test made through the API.
 type Member struct {
