@@ -313,6 +313,18 @@ func NameProblem(s string) string {
 // ErrUsernameTaken is returned when a username is already held by a login.
 var ErrUsernameTaken = fault.Conflict("username_taken", "This username is taken; choose another.")
 
+// ErrPrivilegeTicketRequired refuses every way of granting or removing the
+// site administrator role or support other than an approved privilege-change
+// ticket (F22): invites, adding a user, editing a role or privileges, and
+// registration decisions.
+var ErrPrivilegeTicketRequired = fault.Forbidden("privilege_ticket_required",
+	"Site administrator and support are granted or removed only by a privilege-change ticket from a site administrator, approved by Gatehouse operations.")
+
+// TicketOnly reports whether moving a membership from role from to role to
+// grants or removes the site administrator role, which only an approved
+// privilege-change ticket may do (F22).
+func TicketOnly(from, to Role) bool { return (from == RoleSiteAdmin) != (to == RoleSiteAdmin) }
+
 // ErrAlreadyMember is returned when a login already belongs to the org.
 var ErrAlreadyMember = fault.Conflict("already_member", "This login is already a member of the organization.")
 

@@ -88,3 +88,20 @@ func NewTIN() string {
 	n := tinSeq.Add(1)
 	return fmt.Sprintf("8%02d%06d", time.Now().UnixNano()%100, n)
 }
+
+// GrantByTicket files a privilege-change ticket (grant "site-admin" or
+// "support", action "add" or "remove") as a site administrator of org and
+// has ops approve it: the only way either is granted or removed (F22).
+func (h *Harness) GrantByTicket(orgID, adminToken, userID, grant, action string) {
+	h.T.Helper()
+	r := h.Do("POST", "/v1/orgs/"+orgID+"/tickets", map[string]any{"kind": "privilege_change", "subject": action + " " + grant,
+		"body": "Filed by a test.", "privilege_change": map[string]string{"user_id": userID, "grant": grant, "action": action}},
+		"Authorization", "Bearer "+adminToken)
+	if r.Status != 201 {
+		h.T.Fatalf("file %s %s for %s: %d %s", action, grant, userID, r.Status, r.Raw)
+	}
+	out, fnErr := h.Invoke("ops", map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": r.Body["id"], "approve": true})
+	if fnErr != "" || out["status"] != "approved" {
+		h.T.Fatalf("approve ticket %v: %v", r.Body["id"], out)
+	}
+}
