@@ -278,8 +278,8 @@ func (s *Store) PutEmergencyRequest(ctx context.Context, e governance.EmergencyR
 func (s *Store) CountInWindow(ctx context.Context, counter string, start time.Time, window time.Duration, max int) (bool, error) {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(ratePK(counter, formatTime(start)), skRate),
-		UpdateExpression:    aws.String("ADD Hits :one SET #ttl = :ttl"),
-		ConditionExpression: aws.String("attribute_not_exists(Hits) OR Hits < :max"),
+		UpdateExpression:         aws.String("ADD Hits :one SET #ttl = :ttl"),
+		ConditionExpression:      aws.String("attribute_not_exists(Hits) OR Hits < :max"),
 		ExpressionAttributeNames: map[string]string{"#ttl": "TTL"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": &types.AttributeValueMemberN{Value: "1"}, ":max": &types.AttributeValueMemberN{Value: strconv.Itoa(max)},
