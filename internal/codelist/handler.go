@@ -24,9 +24,7 @@ type View struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-func viewOf(e Entry) View {
-	return View{Kind: e.Kind, Code: e.Code, Description: e.Description, CreatedAt: e.CreatedAt}
-}
+func viewOf(e Entry) View { return View(e) }
 
 // actor is the caller as a member of the route's office (set by the guard).
 func actor(r *http.Request) (Actor, error) {
