@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/governance"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -48,6 +49,8 @@ type App struct {
 	Guard    *auth.Guard
 	Members  *member.Service
 	Reviews  *review.Service
+	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
+	Governance *governance.Service
 }
 
 // New builds the App. It does no I/O.
@@ -65,6 +68,7 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
+	a.newGovernance(mailer, now)
 	return a
 }
 
@@ -87,6 +91,9 @@ func (a *App) handlers() handlers {
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
+		a.codeListHandlers(),
+		a.helpHandlers(),
+		a.governanceHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h
@@ -146,6 +153,7 @@ func (a *App) commands() (*command.Mux, error) {
 	for _, cmds := range []map[string]command.Func{
 		ops.NewCommands(a.Orgs, a.Invites, a.Log).All(),
 		review.NewCommands(a.Reviews).All(),
+		governance.NewCommands(a.Governance).All(),
 	} {
 		if err := mux.Register(cmds); err != nil {
 			return nil, err

@@ -122,11 +122,20 @@ func DecodePage(payload json.RawMessage) (Page, error) {
 	if err := Decode(payload, &in); err != nil {
 		return Page{}, err
 	}
-	switch {
-	case in.Limit == 0:
-		in.Limit = 50
-	case in.Limit < 1 || in.Limit > 200:
-		return Page{}, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
+	limit, err := Limit(in.Limit)
+	if err != nil {
+		return Page{}, err
 	}
-	return Page{Limit: in.Limit, Cursor: in.Cursor}, nil
+	return Page{Limit: limit, Cursor: in.Cursor}, nil
+}
+
+// Limit checks a list command's limit: 50 when not given, else 1 to 200.
+func Limit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return 50, nil
+	case limit < 1 || limit > 200:
+		return 0, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
+	}
+	return limit, nil
 }
