@@ -34,8 +34,8 @@ func (a *App) reviewHandlers() handlers {
 // reviewTaskHandler is the review function: one handler for every Task of
 // the state machine (the Payload's step says which).
 func (a *App) reviewTaskHandler() lambda.Handler {
-	tasks := a.Reviews.Tasks()
-	return lambda.NewHandler(func(ctx context.Context, in review.TaskInput) (map[string]any, error) {
+	tasks := review.NewTasks(a.Reviews, a.Log)
+	return lambda.NewHandler(func(ctx context.Context, in review.TaskInput) (any, error) {
 		return tasks.Handle(withLambdaID(ctx), in)
 	})
 }
