@@ -16,7 +16,7 @@ import (
 // its ops commands.
 func (a *App) newReview(awsCfg aws.Config, mailer review.Mailer, now func() time.Time) {
 	wf := sfn.New(sfn.NewClient(awsCfg), a.Config.StateMachine)
-	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link,
+	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link, a.Limiter,
 		review.Settings{VerificationWindow: a.Config.VerificationWindow, ReviewTimeout: a.Config.ReviewTimeout, OpsEmail: a.Config.OpsEmail}, a.Log, now)
 	for name, run := range a.Reviews.OpsCommands() {
 		a.Ops.Register(name, run)

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"net"
 	"net/http"
 	"time"
 
@@ -44,7 +43,7 @@ func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	res, err := h.svc.Login(r.Context(), Credentials(req))
+	res, err := h.svc.Login(r.Context(), Credentials{Username: req.Username, Password: req.Password, OTP: req.OTP, Address: httpapi.ClientAddress(r)})
 	if err != nil {
 		return err
 	}
@@ -147,7 +146,7 @@ func (h *Handlers) Forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	if err := h.svc.Forgot(r.Context(), req.Username, req.Email); err != nil {
+	if err := h.svc.Forgot(r.Context(), httpapi.ClientAddress(r), req.Username, req.Email); err != nil {
 		return err
 	}
 	return httpapi.JSON(w, http.StatusAccepted, map[string]string{
@@ -282,14 +281,9 @@ func (h *Handlers) DeleteLinked(w http.ResponseWriter, r *http.Request) error {
 	return httpapi.NoContent(w)
 }
 
-// meta is where the request came from, for the audit log. Behind API Gateway
-// RemoteAddr is the client's source IP (set by the Lambda adapter).
+// meta is where the request came from, for the audit log.
 func meta(r *http.Request) RequestMeta {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	return RequestMeta{RequestID: logging.RequestID(r.Context()), IP: ip}
+	return RequestMeta{RequestID: logging.RequestID(r.Context()), IP: httpapi.ClientAddress(r)}
 }
 
 // cookie is the session cookie; browsers treat http://localhost as a secure

@@ -52,7 +52,7 @@ var ErrLinkSelf = fault.Invalid("link_self", "That is the login you are signed i
 // Orgs the login is already in are skipped. Both usernames are audited in
 // every org joined.
 func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp string, meta RequestMeta) (Principal, error) {
-	other, oms, err := s.checkPassword(ctx, username, pw)
+	other, oms, err := s.checkPassword(ctx, meta.IP, username, pw)
 	if errors.Is(err, ErrInvalidCredentials) {
 		return Principal{}, ErrLinkCredentials
 	}

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
-	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/codeword"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 )
@@ -117,20 +117,10 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	return nil
 }
 
-// normalizeCodeWord makes the comparison of a code word forgiving of case,
-// spaces and dashes, the way people read it out.
-func normalizeCodeWord(s string) string {
-	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
-}
-
-// Code words: 12 characters without look-alikes (about 58 bits), shown as
-// XXXX-XXXX-XXXX so staff can read them out.
-const codeWordAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
 // RotateCodeWord sets a new practice code word (F6) for the org and returns
 // it: this is the only time it is shown; only its argon2id hash is kept.
 func (s *Service) RotateCodeWord(ctx context.Context, p Principal, orgID string, meta RequestMeta) (string, error) {
-	raw, err := randomString(codeWordAlphabet, 12)
+	raw, err := randomString(codeword.Alphabet, codeword.Length)
 	if err != nil {
 		return "", err
 	}
@@ -142,7 +132,7 @@ func (s *Service) RotateCodeWord(ctx context.Context, p Principal, orgID string,
 	if err := s.store.SetCodeWordHash(ctx, orgID, hash, entry); err != nil {
 		return "", fmt.Errorf("rotate code word of %s: %w", orgID, err)
 	}
-	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12], nil
+	return codeword.Format(raw), nil
 }
 
 // RequestMeta is where a request came from, for the audit log.
