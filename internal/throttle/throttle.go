@@ -120,11 +120,11 @@ func names() []string {
 }
 
 // Counter counts checks in fixed windows; the dynamo adapter implements it
-// with one conditional UpdateItem on a TTL'd item.
+// with one conditional UpdateItem on a TTL'd item (RATE#<key>#<window start>).
 type Counter interface {
-	// Take counts one check of key in the window starting at start if fewer
-	// than max were counted there; it reports whether it counted.
-	Take(ctx context.Context, key string, start time.Time, window time.Duration, max int) (bool, error)
+	// CountInWindow counts one check of key in the window starting at start
+	// if fewer than max were counted there; it reports whether it counted.
+	CountInWindow(ctx context.Context, key string, start time.Time, window time.Duration, max int) (bool, error)
 }
 
 // Limiter checks named limits.
@@ -186,7 +186,7 @@ func (l *Limiter) take(ctx context.Context, name Name, subject string) (bool, ti
 	}
 	now := l.now().UTC()
 	start := now.Truncate(lim.Window)
-	ok, err := l.counter.Take(ctx, Key(name, subject), start, lim.Window, lim.Max)
+	ok, err := l.counter.CountInWindow(ctx, Key(name, subject), start, lim.Window, lim.Max)
 	if err != nil {
 		return false, 0, fmt.Errorf("throttle %s: %w", name, err)
 	}
