@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // App holds every service of Gatehouse (the local stack runs every function).
@@ -39,6 +40,10 @@ type App struct {
 	Guard    *auth.Guard
 	Members  *member.Service
 	Reviews  *review.Service
+	// Limiter checks the rate limits of the public doors; a route that
+	// needs one calls Limiter.Allow(ctx, throttle.<Name>, subject) with the
+	// client address (httpapi.ClientAddress) or the thing it acts on.
+	Limiter *throttle.Limiter
 	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
 	Governance *governance.Service
 
@@ -51,12 +56,14 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	return &App{
 		Config: cfg, Log: log, Store: p.storeOf(), Orgs: p.orgService(), Invites: p.inviteService(), Sessions: p.sessionService(),
 		Auth: p.passkeyService(), Guard: p.guardOf(), Members: p.memberService(), Reviews: p.reviewService(),
-		Governance: p.governanceService(), parts: p,
+		Governance: p.governanceService(), Limiter: p.limits(), parts: p,
 	}
 }
 
 // handlers maps every route name of route.Table to its handler.
-func (a *App) handlers() handlers { return a.parts.handlers(append(authGroups(), portalGroups()...)...) }
+func (a *App) handlers() handlers {
+	return a.parts.handlers(append(authGroups(), portalGroups()...)...)
+}
 
 // HTTPHandler returns the net/http handler of an HTTP function, wired as
 // the function's own constructor wires it.

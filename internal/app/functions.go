@@ -102,6 +102,9 @@ func (p *Parts) httpHandler(function string, groups ...handlerGroup) (http.Handl
 	if err != nil {
 		return nil, err
 	}
+	for name, h := range mine {
+		mine[name] = p.limits().Wrap(name, h)
+	}
 	return edge.New(function, mine, p.guardOf().Wrap, p.log)
 }
 

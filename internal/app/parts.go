@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/awscfg"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
@@ -17,6 +18,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
 
@@ -41,11 +43,26 @@ type Parts struct {
 	members    *member.Service
 	reviews    *review.Service
 	governance *governance.Service
+	limiter    *throttle.Limiter
 }
 
 // NewParts returns the parts of one function (or of the whole local stack).
+// Every AWS call gets a deadline and a bounded retry policy (a stalled
+// dependency is a 503 in under three seconds, not a hung function).
 func NewParts(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *Parts {
-	return &Parts{cfg: cfg, awsCfg: awsCfg, log: log, now: time.Now}
+	policy := cfg.AWS
+	if policy == (awscfg.Policy{}) {
+		policy = awscfg.Default
+	}
+	return &Parts{cfg: cfg, awsCfg: awscfg.Bounded(awsCfg, policy), log: log, now: time.Now}
+}
+
+// limits checks the rate limits of the public doors (throttle).
+func (p *Parts) limits() *throttle.Limiter {
+	if p.limiter == nil {
+		p.limiter = throttle.New(p.storeOf(), p.cfg.Limits, p.now)
+	}
+	return p.limiter
 }
 
 func (p *Parts) storeOf() *dynamo.Store {
@@ -93,7 +110,7 @@ func (p *Parts) inviteService() *invite.Service {
 // authService is sign-in and the self routes, without passkeys.
 func (p *Parts) authService() *auth.Service {
 	if p.signIn == nil {
-		p.signIn = auth.NewService(p.storeOf(), p.sessionService(), p.mail(), p.cfg.Link, p.now)
+		p.signIn = auth.NewService(p.storeOf(), p.sessionService(), p.mail(), p.cfg.Link, p.limits(), p.now)
 		p.signIn.Log = p.log
 	}
 	return p.signIn
@@ -129,7 +146,7 @@ func (p *Parts) memberService() *member.Service {
 // reviewService is self-registration and its review (F10-F12).
 func (p *Parts) reviewService() *review.Service {
 	if p.reviews == nil {
-		p.reviews = review.NewService(p.storeOf(), p.flow(), p.mail(), p.cfg.Link,
+		p.reviews = review.NewService(p.storeOf(), p.flow(), p.mail(), p.cfg.Link, p.limits(),
 			review.Settings{VerificationWindow: p.cfg.VerificationWindow, ReviewTimeout: p.cfg.ReviewTimeout, OpsEmail: p.cfg.OpsEmail}, p.log, p.now)
 	}
 	return p.reviews
@@ -138,7 +155,7 @@ func (p *Parts) reviewService() *review.Service {
 // governanceService is F20-F23: support, tickets, privilege changes, break-glass.
 func (p *Parts) governanceService() *governance.Service {
 	if p.governance == nil {
-		limiter := governance.WindowLimiter{Counter: p.storeOf(), Now: p.now}
+		limiter := governance.EmergencyLimiter{Limits: p.limits()}
 		p.governance = governance.NewService(p.storeOf(), p.storeOf(), p.mail(), limiter, p.cfg.Link, p.cfg.OpsEmail, p.log, p.now)
 	}
 	return p.governance

@@ -84,8 +84,10 @@ func (s *Service) ExpireVerification(ctx context.Context, ref Ref) (Verification
 	return VerificationOutcome{Outcome: "invalidated"}, nil
 }
 
-// Screen auto-approves a request whose claim number is on file for its TIN
-// (TIN level) or its NPI (individual level).
+// Screen auto-approves a request whose claim number is on file for exactly
+// what it asks for: its NPI (individual level), or the office as a whole
+// (TIN level). A claim of one provider approves nothing else; the claim
+// reference that approved is recorded on the request and in its history.
 func (s *Service) Screen(ctx context.Context, ref Ref) (Screening, error) {
 	r, err := s.store.GetRegistration(ctx, ref.OrgID, ref.ID)
 	if err != nil {
@@ -109,7 +111,12 @@ func (s *Service) Screen(ctx context.Context, ref Ref) (Screening, error) {
 			return Screening{}, err
 		}
 		if found {
-			if err := s.store.SetAutoApproved(ctx, r.OrgID, r.ID, s.workflowEvent("auto-approved", "claim number on file")); err != nil {
+			by := ClaimReference{OrgID: r.OrgID, NPI: npi, Hash: r.ClaimHash}
+			detail := "claim number " + r.ClaimMasked + " on file for the office"
+			if npi != "" {
+				detail = "claim number " + r.ClaimMasked + " on file for NPI " + npi
+			}
+			if err := s.store.SetAutoApproved(ctx, r.OrgID, r.ID, by, s.workflowEvent("auto-approved", detail)); err != nil {
 				return Screening{}, err
 			}
 			return Screening{Route: "auto-approved"}, nil
