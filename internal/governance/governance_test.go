@@ -301,3 +301,66 @@ func TestSiteAdministratorsOnlyByApprovedTicket(t *testing.T) {
 		t.Fatalf("governance: %s", g.Raw)
 	}
 }
+
+// TestConcurrentDecisionsApplyOnce: two ops approvals of one ticket apply
+// it once; two removals of the office's two site administrators approved
+// at the same moment leave one (the kept one is checked in the transaction).
+func TestConcurrentDecisionsApplyOnce(t *testing.T) {
+	w := newWorld(t)
+	o := w.office("Race Clinic")
+	b := w.member(o, "provider-admin")
+	r := w.file(o, o.admin, change(b.ID, "site-admin", "add"))
+	ticket := r.Body["id"].(string)
+	codes := make(chan string, 2)
+	for range 2 {
+		go func() {
+			_, code := w.Invoke("ops", map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": ticket, "approve": true})
+			codes <- code
+		}()
+	}
+	first, second := <-codes, <-codes
+	if (first == "") == (second == "") {
+		t.Fatalf("want exactly one approval to succeed: %q %q", first, second)
+	}
+	entries := 0
+	for _, e := range auditActions(w.Do("GET", o.path("/audit?limit=200"), nil, o.admin.Auth()...)) {
+		if e["action"] == "privilege.site-admin.add" {
+			entries++
+		}
+	}
+	if entries != 1 {
+		t.Fatalf("applied %d times", entries)
+	}
+
+	removeB := w.file(o, o.admin, change(b.ID, "site-admin", "remove")).Body["id"]
+	removeA := w.file(o, o.admin, change(o.admin.ID, "site-admin", "remove")).Body["id"]
+	results := make(chan string, 2)
+	for _, id := range []any{removeA, removeB} {
+		go func() {
+			_, code := w.ops(map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": id, "approve": true})
+			results <- code
+		}()
+	}
+	x, y := <-results, <-results
+	if x != "" && y != "" || x == "" && y == "" {
+		t.Fatalf("want one removal applied and one refused: %q %q", x, y)
+	}
+	// Whichever went first, the other finds the office would lose its last
+	// site administrator, or that its author is no longer one.
+	if refused := x + y; refused != "last_site_admin" && refused != "filer_not_site_admin" {
+		t.Fatalf("refusal: %q", refused)
+	}
+	n := 0
+	for _, id := range []string{o.admin.ID, b.ID} {
+		d := w.Do("GET", o.path("/users/"+id), nil, o.admin.Auth()...)
+		if d.Status != 200 {
+			t.Fatalf("read %s: %d %s", id, d.Status, d.Raw)
+		}
+		if d.Body["role"] == "site-admin" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d site administrators left, want 1", n)
+	}
+}
