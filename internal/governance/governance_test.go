@@ -247,6 +247,11 @@ func TestSiteAdministratorsOnlyByApprovedTicket(t *testing.T) {
 	if out := w.decide(ticket, false); out["status"] != "rejected" {
 		t.Fatalf("reject: %v", out)
 	}
+	// The author hears of the decision.
+	mails := testenv.Emails(t, o.admin.Email)
+	if last := mails[len(mails)-1]; !strings.Contains(last.Subject, "rejected") || !strings.Contains(last.Body.Text, "checked by phone") {
+		t.Fatalf("decision email: %q %q", last.Subject, last.Body.Text)
+	}
 	if d := w.user(o, o.admin, candidate.ID); d.Body["role"] != "provider-admin" {
 		t.Fatalf("a rejection changed the role: %s", d.Raw)
 	}
