@@ -42,6 +42,7 @@ func TestTicketsAreForSiteAdministratorsAndSupportUsers(t *testing.T) {
 	other := w.office("Ticket Elsewhere")
 	portal := w.member(o, "portal-user")
 	provAdmin := w.member(o, "provider-admin")
+	scoped := w.AddMember(o.id, o.admin.Token, unique("scoped"), "provider-admin", "provider:1234567893")
 	supporter := w.member(o, "portal-user")
 	w.age(supporter.ID, 7)
 	w.grant(o, supporter.ID, "support", "add")
@@ -53,8 +54,9 @@ func TestTicketsAreForSiteAdministratorsAndSupportUsers(t *testing.T) {
 		token []string
 		path  string
 	}{
-		"portal user":            {portal.Auth(), o.path("/tickets")},
-		"provider administrator": {provAdmin.Auth(), o.path("/tickets")},
+		"portal user":                                  {portal.Auth(), o.path("/tickets")},
+		"provider administrator":                       {provAdmin.Auth(), o.path("/tickets")},
+		"provider-scoped administrator":                {scoped.Auth(), o.path("/tickets")},
 		"support user in an office where they are not": {supporter.Auth(), other.path("/tickets")},
 	} {
 		t.Run(name, func(t *testing.T) {
