@@ -102,7 +102,7 @@ func (s *Service) DecidePrivilegeTicket(ctx context.Context, ticketID string, ap
 func (s *Service) tellFiler(ctx context.Context, t Ticket) {
 	filer, fms, err := s.store.UserWithMemberships(ctx, t.FiledBy)
 	if err == nil && filer.Email != "" {
-		orgName, target := t.OrgID, t.Change.UserID
+		orgName, target := t.OrgID.String(), t.Change.UserID
 		for _, m := range fms {
 			if m.OrgID == t.OrgID {
 				orgName = m.OrgName
