@@ -34,5 +34,6 @@ func (a *App) accountHandlers() map[string]edge.HandlerFunc {
 		"listAudit":         log.List,
 		"exportAudit":       log.Export,
 		"setupPassword":     users.Setup,
+		"confirmEmail":      users.ConfirmEmail,
 	}
 }

@@ -215,6 +215,16 @@ func (s *Service) checkPassword(ctx context.Context, username, pw string) (accou
 	if locked {
 		return account.User{}, nil, ErrLocked
 	}
+	if len(ms) > 0 && DefaultOrg(ms) == "" {
+		// Every office of the login locked or deleted its membership: there
+		// is nowhere to act. A lock says so; deletion is told like a wrong password.
+		for _, m := range ms {
+			if m.Locked && !m.Deleted {
+				return account.User{}, nil, ErrLocked
+			}
+		}
+		return account.User{}, nil, ErrInvalidCredentials
+	}
 	if u.TemporaryPasswordExpired(s.now()) {
 		return account.User{}, nil, ErrTemporaryPasswordExpired
 	}

@@ -63,6 +63,10 @@ var ErrNoSuchOrg = fault.NotFound("not_found", "No such organization in your rea
 // ErrInsufficientPrivilege refuses a member whose access level on the route's module is too low.
 var ErrInsufficientPrivilege = fault.Forbidden("insufficient_privilege", "Your access to this part of the portal does not allow this.")
 
+// ErrOrgScopeRequired refuses an administrator scoped to one provider on a
+// route that acts on the whole office (route.OrgWide).
+var ErrOrgScopeRequired = fault.Forbidden("org_scope_required", "Only an administrator of the whole office can do this.")
+
 // Wrap adds the authentication and authorization a route needs: a session
 // for signed-in routes; for org routes an active membership in {org} (404
 // otherwise) and the module level the route needs (view to read, full to
@@ -111,6 +115,9 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 				if !m.Level(account.Module(rt.Module)).Allows(need) {
 					return ErrInsufficientPrivilege
 				}
+			}
+			if route.OrgWide[rt.Name] && !m.Scope.IsOrg() {
+				return ErrOrgScopeRequired
 			}
 			ctx = withMembership(ctx, m)
 		}

@@ -21,34 +21,43 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 // Detail is a member as GET /v1/orgs/{org}/users/{id} shows it.
 type Detail struct {
-	ID                      string                           `json:"id"`
-	Username                string                           `json:"username"`
-	FirstName               string                           `json:"first_name"`
-	MiddleName              string                           `json:"middle_name,omitempty"`
-	LastName                string                           `json:"last_name"`
-	Email                   string                           `json:"email"`
-	Phone                   string                           `json:"phone,omitempty"`
-	Role                    account.Role                     `json:"role"`
-	RoleName                string                           `json:"role_name"`
-	Scope                   string                           `json:"scope"`
-	NotificationPreferences map[string]bool                  `json:"notification_preferences"`
-	Locked                  bool                             `json:"locked"`
-	LockoutTime             *time.Time                       `json:"lockout_time,omitempty"`
-	Deleted                 bool                             `json:"deleted"`
-	MFAEnabled              bool                             `json:"mfa_enabled"`
-	PasswordChangeRequired  bool                             `json:"password_change_required"`
-	CreatedAt               time.Time                        `json:"created_at"`
-	Privileges              map[account.Module]account.Level `json:"privileges"`
+	ID                      string          `json:"id"`
+	Username                string          `json:"username"`
+	FirstName               string          `json:"first_name"`
+	MiddleName              string          `json:"middle_name,omitempty"`
+	LastName                string          `json:"last_name"`
+	Email                   string          `json:"email"`
+	Phone                   string          `json:"phone,omitempty"`
+	Role                    account.Role    `json:"role"`
+	RoleName                string          `json:"role_name"`
+	Scope                   string          `json:"scope"`
+	NotificationPreferences map[string]bool `json:"notification_preferences"`
+	Locked                  bool            `json:"locked"`
+	LockoutTime             *time.Time      `json:"lockout_time,omitempty"`
+	Deleted                 bool            `json:"deleted"`
+	// PendingEmail is a new address waiting for its own confirmation.
+	PendingEmail           string                           `json:"pending_email,omitempty"`
+	MFAEnabled             bool                             `json:"mfa_enabled"`
+	PasswordChangeRequired bool                             `json:"password_change_required"`
+	CreatedAt              time.Time                        `json:"created_at"`
+	Privileges             map[account.Module]account.Level `json:"privileges"`
 }
 
-func detailOf(u account.User, m account.Membership) Detail {
+// detailOf is a member as this office sees it: locked when the office
+// locked the membership or while the login is locked out (F2), deleted when
+// the office deleted the membership.
+func detailOf(u account.User, m account.Membership, now time.Time) Detail {
 	prefs := u.NotificationPreferences
 	if prefs == nil {
 		prefs = map[string]bool{}
 	}
+	locked, lockedAt := m.Locked, m.LockedAt
+	if !locked && u.LockActive(now) {
+		locked, lockedAt = true, u.LockoutTime
+	}
 	return Detail{ID: u.ID, Username: u.Username, FirstName: u.FirstName, MiddleName: u.MiddleName, LastName: u.LastName,
 		Email: u.Email, Phone: u.Phone, Role: m.Role, RoleName: m.Role.DisplayName(), Scope: m.Scope.String(),
-		NotificationPreferences: prefs, Locked: u.Locked, LockoutTime: u.LockoutTime, Deleted: u.Deleted,
+		NotificationPreferences: prefs, Locked: locked, LockoutTime: lockedAt, Deleted: m.Deleted,
 		MFAEnabled: u.MFAEnabled, PasswordChangeRequired: u.PasswordChangeRequired, CreatedAt: u.CreatedAt,
 		Privileges: m.EffectivePrivileges()}
 }
@@ -71,7 +80,7 @@ type ListItem struct {
 func admin(r *http.Request) Admin {
 	m, _ := auth.OrgMembership(r.Context())
 	p, _ := auth.FromContext(r.Context())
-	return Admin{Membership: m, Actor: audit.ActorFrom(r, p.User.ID, p.User.Username)}
+	return Admin{Membership: m, Memberships: p.Memberships, Actor: audit.ActorFrom(r, p.User.ID, p.User.Username)}
 }
 
 type createdView struct {
@@ -291,6 +300,21 @@ func (h *Handlers) Setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.svc.Setup(r.Context(), in); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+// ConfirmEmail is POST /v1/auth/email/confirm: the link sent to a new
+// address makes it the login's email.
+func (h *Handlers) ConfirmEmail(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := h.svc.ConfirmEmail(r.Context(), in.Token, audit.ActorFrom(r, "", "")); err != nil {
 		return err
 	}
 	return httpapi.NoContent(w)

@@ -381,6 +381,9 @@ func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in
 		return "", ErrNotFound
 	case !who.Ops && !eligible(who.Membership, r):
 		return "", ErrScopeTooWide
+	case !who.Ops && in.Kind == DecisionApprove && !who.Membership.Role.MayGrant(r.RequestedRole):
+		// The same rule as invites: never a role above the reviewer's own.
+		return "", ErrScopeTooWide
 	case r.Decision != nil || r.Status == StatusDeclined || r.Status == StatusInvalidated || r.Status == StatusAutoApproved:
 		return "", ErrAlreadyDecided
 	case !r.Status.Pending():

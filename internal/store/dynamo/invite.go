@@ -44,6 +44,7 @@ type linkRecord struct {
 	Purpose   string // "invite", …
 	OrgID     string `dynamodbav:",omitempty"`
 	TargetID  string // the invite (or other item) the link acts on
+	Email     string `dynamodbav:",omitempty"` // the address an email-change link confirms
 	ExpiresAt string
 	TTL       int64
 }
