@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/governance"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -48,6 +49,8 @@ type App struct {
 	Ops      *ops.Handler
 	Members  *member.Service
 	Reviews  *review.Service
+	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
+	Governance *governance.Service
 }
 
 // New builds the App. It does no I/O.
@@ -66,6 +69,7 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
+	a.newGovernance(mailer, now)
 	return a
 }
 
@@ -88,6 +92,9 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
+		a.codeListHandlers(),
+		a.helpHandlers(),
+		a.governanceHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h

@@ -41,6 +41,8 @@ type Detail struct {
 	PasswordChangeRequired bool                             `json:"password_change_required"`
 	CreatedAt              time.Time                        `json:"created_at"`
 	Privileges             map[account.Module]account.Level `json:"privileges"`
+	// Support is the support privilege (F21), changed only by a privilege-change ticket (F22).
+	Support bool `json:"support"`
 }
 
 // detailOf is a member as this office sees it: locked when the office
@@ -59,7 +61,7 @@ func detailOf(u account.User, m account.Membership, now time.Time) Detail {
 		Email: u.Email, Phone: u.Phone, Role: m.Role, RoleName: m.Role.DisplayName(), Scope: m.Scope.String(),
 		NotificationPreferences: prefs, Locked: locked, LockoutTime: lockedAt, Deleted: m.Deleted,
 		MFAEnabled: u.MFAEnabled, PasswordChangeRequired: u.PasswordChangeRequired, CreatedAt: u.CreatedAt,
-		Privileges: m.EffectivePrivileges()}
+		Privileges: m.EffectivePrivileges(), Support: m.Level(account.ModuleSupport) == account.LevelFull}
 }
 
 // ListItem is one row of GET /v1/orgs/{org}/users.

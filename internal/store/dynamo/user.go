@@ -85,6 +85,7 @@ type membershipRecord struct {
 	Scope                  string
 	ClientName             string            `dynamodbav:",omitempty"`
 	Privileges             map[string]string `dynamodbav:",omitempty"`
+	Support                bool              `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
 	// The membership's own lock and logical delete in its office.
@@ -116,7 +117,7 @@ func toMembershipRecord(m account.Membership) membershipRecord {
 	}
 	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
-		ClientName: m.ClientName, Active: m.Active && !m.Locked && !m.Deleted, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev,
+		ClientName: m.ClientName, Support: m.Support, Active: m.Active && !m.Locked && !m.Deleted, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev,
 		Locked: m.Locked, LockoutTime: formatTimePtr(m.LockedAt), Deleted: m.Deleted}
 }
 
@@ -130,7 +131,7 @@ func (r membershipRecord) membership() account.Membership {
 		privs[account.Module(mod)] = account.Level(l)
 	}
 	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
-		ClientName: r.ClientName, Active: r.Active && !r.Locked && !r.Deleted, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev,
+		ClientName: r.ClientName, Support: r.Support, Active: r.Active && !r.Locked && !r.Deleted, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev,
 		Locked: r.Locked, LockedAt: parseTimePtr(r.LockoutTime), Deleted: r.Deleted}
 }
 
