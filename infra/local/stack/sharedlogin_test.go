@@ -65,8 +65,14 @@ func join(t *testing.T, h *stacktest.Harness, orgID, adminTok string, p person, 
 	}
 }
 
+// signIn signs in with a password, and with a second factor when the
+// harness enrolled the login in one.
 func signIn(h *stacktest.Harness, username, password string) stacktest.Reply {
-	return h.Do("POST", "/v1/auth/login", map[string]string{"username": username, "password": password})
+	body := map[string]string{"username": username, "password": password}
+	if otp := h.OTP(username); otp != "" {
+		body["otp"] = otp
+	}
+	return h.Do("POST", "/v1/auth/login", body)
 }
 
 // membershipActive reads the person's own /v1/me: whether the membership in

@@ -101,11 +101,7 @@ func TestSharedLoginsNeverReachTheOtherOffice(t *testing.T) {
 			leak("B's view of %s changed through A:\n before %s\n after  %s", p.username, before[p.id], got)
 		}
 		cases++
-		login := map[string]string{"username": p.username, "password": personPassword}
-		if otp := h.OTP(p.username); otp != "" {
-			login["otp"] = otp // the site administrator enrolled a second factor
-		}
-		s := h.Do("POST", "/v1/auth/login", login)
+		s := signIn(h, p.username, personPassword)
 		tok, _ := s.Body["token"].(string)
 		if s.Status != 200 || tok == "" || !membershipActive(t, h, tok, orgB) {
 			leak("%s no longer signs in to B with their own password: %d %s", p.username, s.Status, s.Raw)

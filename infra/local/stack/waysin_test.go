@@ -2,6 +2,8 @@ package stack_test
 
 import (
 	"strings"
+
+	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"testing"
 	"time"
 
@@ -98,65 +100,120 @@ func TestEveryWayInEndsInTheSameRecords(t *testing.T) {
 		},
 	}
 	for name, way := range ways {
-		t.Run(name, func(t *testing.T) {
-			p := way(t)
-			s := signIn(h.Harness, p.username, p.password)
-			if s.Status != 200 {
-				t.Fatalf("sign-in: %d %s", s.Status, s.Raw)
-			}
-			if !membershipActive(t, h.Harness, s.Body["token"].(string), orgID) {
-				t.Fatal("no active membership in the office")
-			}
-			list := h.Do("GET", "/v1/orgs/"+orgID+"/users?username="+p.username, nil, bearer(admin)...)
-			items, _ := list.Body["items"].([]any)
-			if list.Status != 200 || len(items) != 1 {
-				t.Fatalf("user list by username: %d %s", list.Status, list.Raw)
-			}
-			id := items[0].(map[string]any)["id"].(string)
-			for _, q := range []string{"", "last_name=" + strings.ToLower(items[0].(map[string]any)["last_name"].(string)[:2]),
-				"first_name=" + items[0].(map[string]any)["first_name"].(string)[:2], "role=" + items[0].(map[string]any)["role"].(string)} {
-				l := h.Do("GET", "/v1/orgs/"+orgID+"/users?limit=200&"+q, nil, bearer(admin)...)
-				if !strings.Contains(l.Raw, `"username":"`+p.username+`"`) {
-					t.Errorf("user list ?%s misses the person: %s", q, l.Raw)
-				}
-			}
-			if csv := h.Do("GET", "/v1/orgs/"+orgID+"/users/export", nil, bearer(admin)...); csv.Status != 200 || !strings.Contains(csv.Raw, ","+p.username+",") {
-				t.Fatalf("export misses the person: %d %s", csv.Status, csv.Raw)
-			}
-			if d := detail(t, h.Harness, orgID, admin, id); d.Body["username"] != p.username {
-				t.Fatalf("detail: %s", d.Raw)
-			}
-			if r := h.Do("PATCH", "/v1/orgs/"+orgID+"/users/"+id, map[string]bool{"locked": true}, bearer(admin)...); r.Status != 200 || r.Body["locked"] != true {
-				t.Fatalf("lock: %d %s", r.Status, r.Raw)
-			}
-			if l := h.Do("GET", "/v1/orgs/"+orgID+"/users?locked=true", nil, bearer(admin)...); !strings.Contains(l.Raw, p.username) {
-				t.Fatalf("locked list: %s", l.Raw)
-			}
-			wantLocked := 423
-			if p.shared {
-				wantLocked = 200 // the other office still lets them in
-			}
-			if r := signIn(h.Harness, p.username, p.password); r.Status != wantLocked {
-				t.Fatalf("sign-in while locked here: %d %s", r.Status, r.Raw)
-			}
-			if r := h.Do("PATCH", "/v1/orgs/"+orgID+"/users/"+id, map[string]bool{"locked": false}, bearer(admin)...); r.Status != 200 {
-				t.Fatalf("unlock: %d %s", r.Status, r.Raw)
-			}
-			if r := h.Do("DELETE", "/v1/orgs/"+orgID+"/users/"+id, nil, bearer(admin)...); r.Status != 204 {
-				t.Fatalf("delete: %d %s", r.Status, r.Raw)
-			}
-			wantDeleted := 401
-			if p.shared {
-				wantDeleted = 200
-			}
-			if r := signIn(h.Harness, p.username, p.password); r.Status != wantDeleted {
-				t.Fatalf("sign-in after delete here: %d %s", r.Status, r.Raw)
-			}
-			if l := h.Do("GET", "/v1/orgs/"+orgID+"/users?deleted=true", nil, bearer(admin)...); !strings.Contains(l.Raw, p.username) {
-				t.Fatalf("deleted list: %s", l.Raw)
-			}
-		})
+		t.Run(name, func(t *testing.T) { checkWayIn(t, h.Harness, orgID, admin, way(t)) })
 	}
+}
+
+// checkWayIn is what every way in must give: the person signs in and acts in
+// the office, shows in the user list (by each index) and the export, has a
+// detail, and the office's lock and delete take effect (there only, for a
+// person with another office).
+func checkWayIn(t *testing.T, h *stacktest.Harness, orgID, admin string, p entered) {
+	t.Helper()
+	s := signIn(h, p.username, p.password)
+	if s.Status != 200 {
+		t.Fatalf("sign-in: %d %s", s.Status, s.Raw)
+	}
+	if !membershipActive(t, h, s.Body["token"].(string), orgID) {
+		t.Fatal("no active membership in the office")
+	}
+	list := h.Do("GET", "/v1/orgs/"+orgID+"/users?username="+p.username, nil, bearer(admin)...)
+	items, _ := list.Body["items"].([]any)
+	if list.Status != 200 || len(items) != 1 {
+		t.Fatalf("user list by username: %d %s", list.Status, list.Raw)
+	}
+	item := items[0].(map[string]any)
+	id := item["id"].(string)
+	for _, q := range []string{"", "last_name=" + strings.ToLower(item["last_name"].(string)[:2]),
+		"first_name=" + item["first_name"].(string)[:2], "role=" + item["role"].(string)} {
+		l := h.Do("GET", "/v1/orgs/"+orgID+"/users?limit=200&"+q, nil, bearer(admin)...)
+		if !strings.Contains(l.Raw, `"username":"`+p.username+`"`) {
+			t.Errorf("user list ?%s misses the person: %s", q, l.Raw)
+		}
+	}
+	if csv := h.Do("GET", "/v1/orgs/"+orgID+"/users/export", nil, bearer(admin)...); csv.Status != 200 || !strings.Contains(csv.Raw, ","+p.username+",") {
+		t.Fatalf("export misses the person: %d %s", csv.Status, csv.Raw)
+	}
+	if d := detail(t, h, orgID, admin, id); d.Body["username"] != p.username {
+		t.Fatalf("detail: %s", d.Raw)
+	}
+	if r := h.Do("PATCH", "/v1/orgs/"+orgID+"/users/"+id, map[string]bool{"locked": true}, bearer(admin)...); r.Status != 200 || r.Body["locked"] != true {
+		t.Fatalf("lock: %d %s", r.Status, r.Raw)
+	}
+	if l := h.Do("GET", "/v1/orgs/"+orgID+"/users?locked=true", nil, bearer(admin)...); !strings.Contains(l.Raw, p.username) {
+		t.Fatalf("locked list: %s", l.Raw)
+	}
+	wantLocked := 423
+	if p.shared {
+		wantLocked = 200 // the other office still lets them in
+	}
+	if r := signIn(h, p.username, p.password); r.Status != wantLocked {
+		t.Fatalf("sign-in while locked here: %d %s", r.Status, r.Raw)
+	}
+	if r := h.Do("PATCH", "/v1/orgs/"+orgID+"/users/"+id, map[string]bool{"locked": false}, bearer(admin)...); r.Status != 200 {
+		t.Fatalf("unlock: %d %s", r.Status, r.Raw)
+	}
+	if r := h.Do("DELETE", "/v1/orgs/"+orgID+"/users/"+id, nil, bearer(admin)...); r.Status != 204 {
+		t.Fatalf("delete: %d %s", r.Status, r.Raw)
+	}
+	wantDeleted := 401
+	if p.shared {
+		wantDeleted = 200
+	}
+	if r := signIn(h, p.username, p.password); r.Status != wantDeleted {
+		t.Fatalf("sign-in after delete here: %d %s", r.Status, r.Raw)
+	}
+	if l := h.Do("GET", "/v1/orgs/"+orgID+"/users?deleted=true", nil, bearer(admin)...); !strings.Contains(l.Raw, p.username) {
+		t.Fatalf("deleted list: %s", l.Raw)
+	}
+}
+
+// lockOut locks a login the way a forgotten password does: failed sign-ins.
+func lockOut(t *testing.T, h *stacktest.Harness, username string) {
+	t.Helper()
+	for range account.MaxFailedLogins {
+		signIn(h, username, "not the password at all")
+	}
+}
+
+// TestBreakGlassEndsInTheSameRecords is the last way in: with every site
+// administrator of an office locked out, ops reactivates one (F23), who
+// sets a password from the emailed link; that person then passes the same
+// checks as every other way in (run by the second site administrator, whom
+// the reactivated one unlocks first).
+func TestBreakGlassEndsInTheSameRecords(t *testing.T) {
+	h := stacktest.New(t)
+	orgID, first := h.NewAdminOrg("Glass Ways Clinic", "720000004", "glass.first")
+	second := addPerson(t, h, orgID, first, "glass.second", "provider-admin", "org")
+	ticket := h.Do("POST", "/v1/orgs/"+orgID+"/tickets", map[string]any{"subject": "Second site administrator", "body": "Cover for holidays.",
+		"kind": "privilege_change", "privilege_change": map[string]string{"user_id": second.id, "grant": "site-admin", "action": "add"}}, bearer(first)...)
+	if ticket.Status != 201 {
+		t.Fatalf("privilege ticket: %d %s", ticket.Status, ticket.Raw)
+	}
+	if out, fnErr := h.Invoke("ops", map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": ticket.Body["id"], "approve": true}); fnErr != "" {
+		t.Fatalf("approve ticket: %s %v", fnErr, out)
+	}
+	me := h.Do("GET", "/v1/me", nil, bearer(first)...).Body["user"].(map[string]any)
+	firstID, addr := me["id"].(string), me["email"].(string)
+	lockOut(t, h, "glass.first")
+	lockOut(t, h, second.username)
+	if out, fnErr := h.Invoke("ops", map[string]any{"command": "ReactivateSiteAdmin", "org_id": orgID, "user_id": firstID,
+		"authorization": "Email of the practice owner, verified by phone"}); fnErr != "" {
+		t.Fatalf("break-glass: %s %v", fnErr, out)
+	}
+	mails := testenv.Emails(t, addr)
+	link := setupLink.FindStringSubmatch(mails[len(mails)-1].Body.Text)
+	if link == nil {
+		t.Fatalf("no set-up link after break-glass: %q", mails[len(mails)-1].Body.Text)
+	}
+	if s := h.Do("POST", "/v1/auth/setup", map[string]string{"token": link[1], "new_password": personPassword}); s.Status != 204 {
+		t.Fatalf("set-up after break-glass: %d %s", s.Status, s.Raw)
+	}
+	glass := h.Login("glass.first", personPassword)
+	if r := h.Do("PATCH", "/v1/orgs/"+orgID+"/users/"+second.id, map[string]bool{"locked": false}, bearer(glass)...); r.Status != 200 {
+		t.Fatalf("the reactivated administrator unlocks the other: %d %s", r.Status, r.Raw)
+	}
+	checkWayIn(t, h, orgID, h.Login(second.username, personPassword), entered{username: "glass.first", password: personPassword})
 }
 
 // TestDecisionsObeyTheMayGrantRule: a reviewer may approve or modify only
