@@ -189,7 +189,7 @@ func (s *Service) ReactivateSiteAdmin(ctx context.Context, orgID, userID, author
 	if err != nil {
 		return fmt.Errorf("read org %s: %w", orgID, err)
 	}
-	u, _, m, err := s.target(ctx, orgID, userID)
+	u, ms, m, err := s.target(ctx, orgID, userID)
 	if err != nil {
 		return err
 	}
@@ -214,11 +214,18 @@ func (s *Service) ReactivateSiteAdmin(ctx context.Context, orgID, userID, author
 	// The membership in this office is reactivated and unlocked; the
 	// login's lockout is lifted and its sessions end (the set-up link
 	// starts afresh).
-	m.SetLocked(false, now)
-	m.SetDeleted(false)
-	m.Active = true
+	// Every membership is written: each carries the copy of the login's lock.
+	var newMs []account.Membership
+	for _, x := range ms {
+		if x.OrgID == orgID {
+			x.SetLocked(false, now)
+			x.SetDeleted(false)
+			x.Active = true
+		}
+		newMs = append(newMs, x)
+	}
 	entry := withDetail(opsActor.Entry(orgID, ActionBreakGlass, "user:"+u.ID, now), "authorization: "+authorization)
-	err = s.store.SaveMember(ctx, member.Save{User: u, Memberships: []account.Membership{m}, ClearLoginLock: true, EndSessions: true,
+	err = s.store.SaveMember(ctx, member.Save{User: u, Memberships: newMs, ClearLoginLock: true, EndSessions: true,
 		Link: &link, Audit: entry})
 	if errors.Is(err, fault.ErrConflict) {
 		return ErrTicketChanged

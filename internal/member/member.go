@@ -115,7 +115,8 @@ type Save struct {
 	// temporary expiry) too.
 	PasswordChanged bool
 	// ClearLoginLock lifts the login's lockout from failed sign-ins and
-	// resets the failure counter.
+	// resets the failure counter; Memberships must then hold every
+	// membership of the login (each carries a copy of the lock).
 	ClearLoginLock bool
 	// EndSessions ends every session of the login (SessionsNotBefore set to
 	// the time of the write).

@@ -168,6 +168,24 @@ func checkWayIn(t *testing.T, h *stacktest.Harness, orgID, admin string, p enter
 	}
 }
 
+// siteAdmin adds a person who becomes a site administrator the only way
+// there is (F22): a privilege-change ticket from a site administrator,
+// approved by ops.
+func siteAdmin(t *testing.T, h *stacktest.Harness, orgID, adminTok, username string) person {
+	t.Helper()
+	p := addPerson(t, h, orgID, adminTok, username, "provider-admin", "org")
+	ticket := h.Do("POST", "/v1/orgs/"+orgID+"/tickets", map[string]any{"subject": "Another site administrator", "body": "Cover for holidays.",
+		"kind": "privilege_change", "privilege_change": map[string]string{"user_id": p.id, "grant": "site-admin", "action": "add"}}, bearer(adminTok)...)
+	if ticket.Status != 201 {
+		t.Fatalf("privilege ticket for %s: %d %s", username, ticket.Status, ticket.Raw)
+	}
+	if out, fnErr := h.Invoke("ops", map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": ticket.Body["id"], "approve": true}); fnErr != "" {
+		t.Fatalf("approve the ticket for %s: %s %v", username, fnErr, out)
+	}
+	p.token = h.Login(username, personPassword) // a site administrator enrols a second factor first (F20)
+	return p
+}
+
 // lockOut locks a login the way a forgotten password does: failed sign-ins.
 func lockOut(t *testing.T, h *stacktest.Harness, username string) {
 	t.Helper()
@@ -184,15 +202,7 @@ func lockOut(t *testing.T, h *stacktest.Harness, username string) {
 func TestBreakGlassEndsInTheSameRecords(t *testing.T) {
 	h := stacktest.New(t)
 	orgID, first := h.NewAdminOrg("Glass Ways Clinic", "720000004", "glass.first")
-	second := addPerson(t, h, orgID, first, "glass.second", "provider-admin", "org")
-	ticket := h.Do("POST", "/v1/orgs/"+orgID+"/tickets", map[string]any{"subject": "Second site administrator", "body": "Cover for holidays.",
-		"kind": "privilege_change", "privilege_change": map[string]string{"user_id": second.id, "grant": "site-admin", "action": "add"}}, bearer(first)...)
-	if ticket.Status != 201 {
-		t.Fatalf("privilege ticket: %d %s", ticket.Status, ticket.Raw)
-	}
-	if out, fnErr := h.Invoke("ops", map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": ticket.Body["id"], "approve": true}); fnErr != "" {
-		t.Fatalf("approve ticket: %s %v", fnErr, out)
-	}
+	second := siteAdmin(t, h, orgID, first, "glass.second")
 	me := h.Do("GET", "/v1/me", nil, bearer(first)...).Body["user"].(map[string]any)
 	firstID, addr := me["id"].(string), me["email"].(string)
 	lockOut(t, h, "glass.first")

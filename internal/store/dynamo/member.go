@@ -242,6 +242,8 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 			for _, a := range []string{"Locked", "LockedByAdmin", "LockoutTime", "FailedLogins", "FailureWindowStart"} {
 				upd.remove(a)
 			}
+			// …and the memberships' copies of the lock go with it.
+			u.Locked, u.LockedByAdmin, u.LockoutTime = false, false, nil
 		}
 		upd.set("Rev", &types.AttributeValueMemberN{Value: strconv.Itoa(u.Rev + 1)})
 		cond, vals := "attribute_exists(PK) AND Rev = :rev", map[string]types.AttributeValue{":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(u.Rev)}}
