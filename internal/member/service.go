@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -39,27 +40,18 @@ func NewService(store Store, orgs Orgs, mailer Mailer, sessions Sessions, link L
 		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
 }
 
-// Admin is the administrator acting: their membership in the org (checked
-// by the guard), all their memberships (for what belongs to a shared login)
-// and who they are for the audit log.
-type Admin struct {
-	Membership  account.Membership
-	Memberships []account.Membership
-	Actor       audit.Actor
-}
-
 // coversLogin reports whether the administrator may change what belongs to
 // a login with memberships ms (its password, email, lockout): every active
 // membership of it is in an office where the administrator is an active
 // member with user_admin full at a covering scope, and a site
 // administrator's only as a site administrator. Otherwise the login is
 // shared with an office out of their reach, and only its owner changes it.
-func (a Admin) coversLogin(ms []account.Membership) bool {
+func coversLogin(adm caller.Caller, ms []account.Membership) bool {
 	for _, m := range ms {
 		if !m.Active {
 			continue
 		}
-		mine, ok := a.activeIn(m.OrgID)
+		mine, ok := adm.MembershipIn(m.OrgID)
 		if !ok || !mine.Level(account.ModuleUserAdmin).Allows(account.LevelFull) || !mine.Scope.Covers(m.Scope) ||
 			m.Role == account.RoleSiteAdmin && mine.Role != account.RoleSiteAdmin {
 			return false
@@ -68,22 +60,8 @@ func (a Admin) coversLogin(ms []account.Membership) bool {
 	return true
 }
 
-func (a Admin) activeIn(orgID string) (account.Membership, bool) {
-	for _, m := range a.Memberships {
-		if m.OrgID == orgID && m.Active {
-			return m, true
-		}
-	}
-	if a.Membership.OrgID == orgID && a.Membership.Active {
-		return a.Membership, true
-	}
-	return account.Membership{}, false
-}
-
-func (a Admin) orgID() string { return a.Membership.OrgID }
-
 // mayAssign checks that the administrator may give role at scope.
-func (a Admin) mayAssign(role account.Role, scope account.Scope) error {
+func mayAssign(a caller.Caller, role account.Role, scope account.Scope) error {
 	if !a.Membership.Scope.Covers(scope) {
 		return ErrScopeTooWide
 	}
@@ -95,7 +73,7 @@ func (a Admin) mayAssign(role account.Role, scope account.Scope) error {
 
 // reaches reports whether the administrator may see and manage a member at
 // scope: a provider-scoped administrator only their own provider's users.
-func (a Admin) reaches(m account.Membership) bool { return a.Membership.Scope.Covers(m.Scope) }
+func reaches(a caller.Caller, m account.Membership) bool { return a.Membership.Scope.Covers(m.Scope) }
 
 // CreateInput is POST /v1/orgs/{org}/users.
 type CreateInput struct {
@@ -126,8 +104,8 @@ type Created struct {
 }
 
 // Create adds a user to the org (F14), for an employee or directly.
-func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Created, error) {
-	o, err := s.org(ctx, adm.orgID())
+func (s *Service) Create(ctx context.Context, adm caller.Caller, in CreateInput) (Created, error) {
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return Created{}, err
 	}
@@ -179,7 +157,7 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 	if len(fields) > 0 {
 		return Created{}, fault.Validation(fields)
 	}
-	if err := adm.mayAssign(role, scope); err != nil {
+	if err := mayAssign(adm, role, scope); err != nil {
 		return Created{}, err
 	}
 	if account.TicketOnly("", role) {
@@ -190,7 +168,7 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 	u := account.User{ID: ident.New(), Username: username, FirstName: strings.TrimSpace(in.FirstName), MiddleName: strings.TrimSpace(in.MiddleName),
 		LastName: strings.TrimSpace(in.LastName), Email: email, Phone: strings.TrimSpace(in.Phone), CreatedAt: now}
 	m := account.Membership{UserID: u.ID, OrgID: o.ID, OrgName: o.Name, Role: role, Scope: scope, Active: true, CreatedAt: now}
-	nm := NewMember{User: u, Membership: m, EmployeeID: in.EmployeeID, Audit: adm.Actor.Entry(o.ID, audit.ActionUserCreate, "user:"+u.ID, now)}
+	nm := NewMember{User: u, Membership: m, EmployeeID: in.EmployeeID, Audit: audit.ActorOf(adm).Entry(o.ID, audit.ActionUserCreate, "user:"+u.ID, now)}
 	var out Created
 	var token string
 	switch in.Credentials {
@@ -236,12 +214,12 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 
 // List pages through the user list (F15). A provider-scoped administrator
 // sees only their own provider's members.
-func (s *Service) List(ctx context.Context, adm Admin, f Filter, limit int, cursor string) ([]Listing, string, error) {
-	f, err := adm.narrow(f)
+func (s *Service) List(ctx context.Context, adm caller.Caller, f Filter, limit int, cursor string) ([]Listing, string, error) {
+	f, err := narrow(adm, f)
 	if err != nil {
 		return nil, "", err
 	}
-	return s.store.ListMembers(ctx, adm.orgID(), f, limit, cursor)
+	return s.store.ListMembers(ctx, adm.Org, f, limit, cursor)
 }
 
 // exportPage is how many members the export reads per call: large enough
@@ -250,12 +228,12 @@ const exportPage = 200
 
 // Export streams every member matching f to emit, page by page, so the
 // function's memory does not grow with the org (F15).
-func (s *Service) Export(ctx context.Context, adm Admin, f Filter, emit func(org.Org, []Listing) error) error {
-	f, err := adm.narrow(f)
+func (s *Service) Export(ctx context.Context, adm caller.Caller, f Filter, emit func(org.Org, []Listing) error) error {
+	f, err := narrow(adm, f)
 	if err != nil {
 		return err
 	}
-	o, err := s.org(ctx, adm.orgID())
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return err
 	}
@@ -276,7 +254,7 @@ func (s *Service) Export(ctx context.Context, adm Admin, f Filter, emit func(org
 }
 
 // narrow restricts a provider-scoped administrator's filter to their scope.
-func (a Admin) narrow(f Filter) (Filter, error) {
+func narrow(a caller.Caller, f Filter) (Filter, error) {
 	if a.Membership.Scope.IsOrg() {
 		return f, nil
 	}
@@ -289,7 +267,7 @@ func (a Admin) narrow(f Filter) (Filter, error) {
 }
 
 // Get returns a member's detail (F16).
-func (s *Service) Get(ctx context.Context, adm Admin, userID string) (Detail, error) {
+func (s *Service) Get(ctx context.Context, adm caller.Caller, userID string) (Detail, error) {
 	u, _, m, err := s.target(ctx, adm, userID)
 	if err != nil {
 		return Detail{}, err
@@ -298,7 +276,7 @@ func (s *Service) Get(ctx context.Context, adm Admin, userID string) (Detail, er
 }
 
 // target reads a member of the administrator's org within their reach.
-func (s *Service) target(ctx context.Context, adm Admin, userID string) (account.User, []account.Membership, account.Membership, error) {
+func (s *Service) target(ctx context.Context, adm caller.Caller, userID string) (account.User, []account.Membership, account.Membership, error) {
 	if userID == "" || len(userID) > 64 {
 		return account.User{}, nil, account.Membership{}, ErrNotFound
 	}
@@ -310,7 +288,7 @@ func (s *Service) target(ctx context.Context, adm Admin, userID string) (account
 		return account.User{}, nil, account.Membership{}, fmt.Errorf("read user %s: %w", userID, err)
 	}
 	for _, m := range ms {
-		if m.OrgID == adm.orgID() && adm.reaches(m) {
+		if m.OrgID == adm.Org && reaches(adm, m) {
 			return u, ms, m, nil
 		}
 	}
@@ -350,8 +328,8 @@ type change struct {
 }
 
 // Update applies a PATCH (F16, F18 via deleted, F2 via locked).
-func (s *Service) Update(ctx context.Context, adm Admin, userID string, p Patch) (Detail, error) {
-	o, err := s.org(ctx, adm.orgID())
+func (s *Service) Update(ctx context.Context, adm caller.Caller, userID string, p Patch) (Detail, error) {
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -414,7 +392,7 @@ func (s *Service) Update(ctx context.Context, adm Admin, userID string, p Patch)
 			if p.Scope == nil {
 				scope = m.Scope
 			}
-			if err := adm.mayAssign(role, scope); err != nil {
+			if err := mayAssign(adm, role, scope); err != nil {
 				return change{}, err
 			}
 			if account.TicketOnly(m.Role, role) {
@@ -531,7 +509,7 @@ func (s *Service) deleteChange(c change, m *account.Membership, del bool) change
 // Delete is the logical delete (F18) of the person's membership in this
 // office: they can no longer act here, the record stays; their other
 // offices are untouched.
-func (s *Service) Delete(ctx context.Context, adm Admin, userID string) error {
+func (s *Service) Delete(ctx context.Context, adm caller.Caller, userID string) error {
 	_, err := s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
 		return s.deleteChange(change{}, m, true), nil
 	})
@@ -539,7 +517,7 @@ func (s *Service) Delete(ctx context.Context, adm Admin, userID string) error {
 }
 
 // Reactivate undoes a logical delete in this office (F18, F23).
-func (s *Service) Reactivate(ctx context.Context, adm Admin, userID string) (Detail, error) {
+func (s *Service) Reactivate(ctx context.Context, adm caller.Caller, userID string) (Detail, error) {
 	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
 		return s.deleteChange(change{}, m, false), nil
 	})
@@ -558,8 +536,8 @@ type ResetResult struct {
 // admin_sees_temporary_password=false, an emailed reset link only (ASVS
 // 6.4.6), and the old password stops working at once. The password belongs
 // to the login, so the administrator must cover every office it is used in.
-func (s *Service) ResetPassword(ctx context.Context, adm Admin, userID string) (ResetResult, error) {
-	o, err := s.org(ctx, adm.orgID())
+func (s *Service) ResetPassword(ctx context.Context, adm caller.Caller, userID string) (ResetResult, error) {
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return ResetResult{}, err
 	}
@@ -623,7 +601,7 @@ func (s *Service) ResetPassword(ctx context.Context, adm Admin, userID string) (
 // SetPrivileges replaces the member's per-module overrides (F19). Levels
 // are checked against the administrator's own; a site administrator's
 // support access stays none (F20).
-func (s *Service) SetPrivileges(ctx context.Context, adm Admin, userID string, levels map[string]string) (Detail, error) {
+func (s *Service) SetPrivileges(ctx context.Context, adm caller.Caller, userID string, levels map[string]string) (Detail, error) {
 	fields := map[string]string{}
 	privs := map[account.Module]account.Level{}
 	for name, lv := range levels {
@@ -672,7 +650,7 @@ const maxSaveAttempts = 3
 // transaction, so two administrators demoting each other at once cannot
 // both succeed. Sessions end when the login changes that way (password) or
 // when it has no office left to act in.
-func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate func(*account.User, *account.Membership) (change, error)) (Detail, error) {
+func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, mutate func(*account.User, *account.Membership) (change, error)) (Detail, error) {
 	for attempt := 1; ; attempt++ {
 		u, ms, m, err := s.target(ctx, adm, userID)
 		if err != nil {
@@ -695,17 +673,17 @@ func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate fu
 		if c.clearLoginLock && !u.LockActive(s.now()) && u.FailedLogins == 0 {
 			c.clearLoginLock = false // nothing of the login's to lift
 		}
-		if c.clearLoginLock && !c.login && !adm.coversLogin(ms) {
+		if c.clearLoginLock && !c.login && !coversLogin(adm, ms) {
 			// The membership's unlock stands; the login's lockout runs out by itself.
 			c.clearLoginLock = false
 		}
-		if c.login && !adm.coversLogin(ms) {
+		if c.login && !coversLogin(adm, ms) {
 			return Detail{}, ErrSharedLogin
 		}
 		now := s.now().UTC()
 		newMs := make([]account.Membership, len(ms))
 		write := []account.Membership{}
-		keep := map[string]string{}
+		keep := map[ident.OrgID]string{}
 		stillActive := false
 		for i, x := range ms {
 			newMs[i] = x
@@ -732,7 +710,7 @@ func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate fu
 		}
 		err = s.store.SaveMember(ctx, Save{User: newU, UserChanged: c.userChanged, Memberships: write, PasswordChanged: c.passwordChanged,
 			ClearLoginLock: c.clearLoginLock, EndSessions: endSessions, KeepSiteAdmins: keep, Link: c.link,
-			Audit: adm.Actor.Entry(m.OrgID, c.action, "user:"+u.ID, now)})
+			Audit: audit.ActorOf(adm).Entry(m.OrgID, c.action, "user:"+u.ID, now)})
 		switch {
 		case errors.Is(err, ErrKeepSiteAdminGone) && attempt < maxSaveAttempts:
 			continue
@@ -770,7 +748,7 @@ func slicesAnyActive(ms []account.Membership) bool {
 
 // otherSiteAdmin picks an active site administrator of org other than
 // userID; later attempts pick later candidates, in case the index was stale.
-func (s *Service) otherSiteAdmin(ctx context.Context, orgID, userID string, attempt int) (string, error) {
+func (s *Service) otherSiteAdmin(ctx context.Context, orgID ident.OrgID, userID string, attempt int) (string, error) {
 	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
 	if err != nil {
 		return "", fmt.Errorf("find site administrators of %s: %w", orgID, err)
@@ -898,7 +876,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string, from audit.Act
 	return nil
 }
 
-func (s *Service) newLink(orgID, userID string, now time.Time) (string, Link, error) {
+func (s *Service) newLink(orgID ident.OrgID, userID string, now time.Time) (string, Link, error) {
 	token, tokenHash, err := session.NewToken()
 	if err != nil {
 		return "", Link{}, err
@@ -930,7 +908,7 @@ func (s *Service) unusablePassword() (string, error) {
 	return s.hash(secret)
 }
 
-func (s *Service) org(ctx context.Context, id string) (org.Org, error) {
+func (s *Service) org(ctx context.Context, id ident.OrgID) (org.Org, error) {
 	o, err := s.orgs.GetOrg(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return org.Org{}, org.ErrNotFound
