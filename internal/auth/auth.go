@@ -68,6 +68,8 @@ type Sessions interface {
 	Resolve(ctx context.Context, token string) (session.Session, error)
 	End(ctx context.Context, id string) error
 	EndAll(ctx context.Context, userID string) error
+	// EndOthers ends every session of the user but keep.
+	EndOthers(ctx context.Context, userID, keep string) error
 	EndListed(ctx context.Context, userID, publicID string) error
 	List(ctx context.Context, userID string) ([]session.Session, error)
 	SetActiveOrg(ctx context.Context, id string, orgID ident.OrgID) error

@@ -138,11 +138,25 @@ func (s *Store) EnableTOTP(ctx context.Context, userID, secret string, step int6
 // LinkAccounts adds the memberships to into, marks from as linked (only if it
 // is not linked or deleted and still has the password that was checked) and
 // writes the audit entries, in one transaction.
-func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, entries []audit.Entry) error {
+func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, used auth.FactorUse, add []account.Membership, entries []audit.Entry) error {
+	expr := "SET LinkedTo = :into"
+	cond := "attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted
+	values := map[string]types.AttributeValue{":into": str(into.ID), ":hash": str(from.PasswordHash), ":false": avFalse, ":one": num(1)}
+	// The second factor presented is used up as CompleteLogin uses it up.
+	if used.TOTPStep > 0 {
+		expr += ", TOTPLastStep = :step"
+		cond += " AND (attribute_not_exists(TOTPLastStep) OR TOTPLastStep < :step)"
+		values[":step"] = num(used.TOTPStep)
+	}
+	expr += " ADD Rev :one"
+	if used.RecoveryCodeHash != "" {
+		expr += " DELETE RecoveryCodes :code"
+		cond += " AND contains(RecoveryCodes, :codeHash)"
+		values[":code"] = &types.AttributeValueMemberSS{Value: []string{used.RecoveryCodeHash}}
+		values[":codeHash"] = str(used.RecoveryCodeHash)
+	}
 	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(userPK(from.ID), skUser),
-		UpdateExpression:          aws.String("SET LinkedTo = :into"),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into.ID), ":hash": str(from.PasswordHash), ":false": avFalse}}}}
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}}}
 	for _, m := range add {
 		// Written like every membership, with the copies the user list reads.
 		mis, err := s.newMembershipItems(m, into)
