@@ -7,11 +7,12 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/settings"
 )
 
-// setupHandlers is the emailed password set-up link (F14).
+// setupHandlers are the emailed links of one login: password set-up (F14) and email confirmation.
 func (p *Parts) setupHandlers() handlers {
 	users := member.NewHandlers(p.memberService())
 	return handlers{
 		"setupPassword": public(users.Setup),
+		"confirmEmail":  public(users.ConfirmEmail),
 	}
 }
 
