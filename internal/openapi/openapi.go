@@ -111,8 +111,8 @@ func responses(rt route.Route) map[string]any {
 		ok:    map[string]string{"description": "Success."},
 		"400": withDescription(errorRef, "Invalid input."),
 		"413": withDescription(errorRef, "Body too large."),
-		"429": withDescription(errorRef, "Throttled."),
-		"503": withDescription(errorRef, "A dependency is down; retry later."),
+		"429": withRetryAfter(withDescription(errorRef, "Throttled (too_many_requests): past a rate limit.")),
+		"503": withRetryAfter(withDescription(errorRef, "A dependency is down (dependency_unavailable); retry later.")),
 	}
 	if rt.Access != route.Public {
 		out["401"] = withDescription(errorRef, "Not signed in.")
@@ -130,4 +130,11 @@ func withDescription(m map[string]any, d string) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// withRetryAfter documents the Retry-After header (seconds) of a 429 or 503.
+func withRetryAfter(m map[string]any) map[string]any {
+	m["headers"] = map[string]any{"Retry-After": map[string]any{
+		"description": "Seconds to wait before trying again.", "schema": map[string]string{"type": "integer"}}}
+	return m
 }
