@@ -33,6 +33,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
+	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
 
 // App holds every service of Gatehouse.
@@ -48,6 +49,9 @@ type App struct {
 	Ops      *ops.Handler
 	Members  *member.Service
 	Reviews  *review.Service
+	// View renders the portal's pages; viewErr is why it could not be built.
+	View    *web.Renderer
+	viewErr error
 }
 
 // New builds the App. It does no I/O.
@@ -66,6 +70,7 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
+	a.View, a.viewErr = web.NewRenderer(cfg.BaseURL, log)
 	return a
 }
 
@@ -88,6 +93,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
+		a.pageHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h
@@ -103,6 +109,9 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 	if len(routes) == 0 {
 		return nil, fmt.Errorf("no HTTP function named %q", function)
 	}
+	if a.viewErr != nil {
+		return nil, fmt.Errorf("page templates: %w", a.viewErr)
+	}
 	all := a.handlers()
 	mine := map[string]edge.HandlerFunc{}
 	for _, rt := range routes {
@@ -110,7 +119,7 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 			mine[rt.Name] = h
 		}
 	}
-	return edge.New(function, mine, a.Guard.Wrap, a.Log)
+	return edge.New(function, mine, a.guard, a.Log)
 }
 
 // LambdaHandler returns the Lambda handler of any function.

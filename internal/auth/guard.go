@@ -51,9 +51,12 @@ var ErrPasswordChangeRequired = fault.Forbidden("password_change_required", "Cho
 var ErrMFAEnrolmentRequired = fault.Forbidden("mfa_enrolment_required", "Set up two-step sign-in before you continue.")
 
 var (
-	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true}
-	whileMFAEnrolment   = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
-		"startTOTP": true, "verifyTOTP": true, "beginPasskeyRegistration": true, "finishPasskeyRegistration": true, "listPasskeys": true}
+	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
+		"logoutForm": true, "passwordPage": true, "passwordForm": true}
+	whileMFAEnrolment = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
+		"startTOTP": true, "verifyTOTP": true, "beginPasskeyRegistration": true, "finishPasskeyRegistration": true, "listPasskeys": true,
+		"logoutForm": true, "passwordPage": true, "passwordForm": true, "accountPage": true, "twoFactorPage": true,
+		"twoFactorStartForm": true, "twoFactorVerifyForm": true, "endSessionsForm": true}
 )
 
 // ErrNoSuchOrg is the answer for an org the caller is not an active member

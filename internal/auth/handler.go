@@ -53,7 +53,7 @@ func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 
 // signedIn answers a successful sign-in: the session cookie and the login body.
 func (h *Handlers) signedIn(w http.ResponseWriter, res Result) error {
-	http.SetCookie(w, h.cookie(res.Token, res.Session.ExpiresAt))
+	http.SetCookie(w, SessionCookie(res.Token, res.Session.ExpiresAt))
 	return httpapi.JSON(w, http.StatusOK, loginResponse{
 		Token: res.Token, ExpiresAt: res.Session.ExpiresAt, User: res.User.View(), Memberships: account.Views(res.Memberships),
 		ActiveOrgID: res.Session.ActiveOrgID, MFARequired: res.MFAEnrolmentRequired, PasswordChangeRequired: res.User.PasswordChangeRequired,
@@ -66,7 +66,7 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.sessions.End(r.Context(), p.Session.ID); err != nil {
 		return err
 	}
-	http.SetCookie(w, h.cookie("", time.Unix(0, 0)))
+	http.SetCookie(w, SessionCookie("", time.Unix(0, 0)))
 	return httpapi.NoContent(w)
 }
 
@@ -76,7 +76,7 @@ func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request) error {
 	if err := h.sessions.EndAll(r.Context(), p.User.ID); err != nil {
 		return err
 	}
-	http.SetCookie(w, h.cookie("", time.Unix(0, 0)))
+	http.SetCookie(w, SessionCookie("", time.Unix(0, 0)))
 	return httpapi.NoContent(w)
 }
 
@@ -292,9 +292,9 @@ func meta(r *http.Request) RequestMeta {
 	return RequestMeta{RequestID: logging.RequestID(r.Context()), IP: ip}
 }
 
-// cookie is the session cookie; browsers treat http://localhost as a secure
+// SessionCookie is the session cookie (empty value: cleared); browsers treat http://localhost as a secure
 // context, so Secure works in local development too.
-func (h *Handlers) cookie(value string, expires time.Time) *http.Cookie {
+func SessionCookie(value string, expires time.Time) *http.Cookie {
 	c := &http.Cookie{Name: CookieName, Value: value, Path: "/", Expires: expires, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 	if value == "" {
 		c.MaxAge = -1

@@ -5,8 +5,11 @@ package stacktest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -52,13 +55,34 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	return start(t, cfg)
 }
 
+// NewPortal starts a harness whose portal base URL is its own API address
+// (http://localhost:<port>), so a browser can follow emailed links, and the
+// origin checks and WebAuthn see the host the browser uses.
+func NewPortal(t *testing.T, adjust ...func(*config.Config)) *Harness {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	_ = l.Close()
+	cfg := testenv.Config(t, testenv.NewTable(t))
+	cfg.BaseURL = &url.URL{Scheme: "http", Host: fmt.Sprintf("localhost:%d", port)}
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	return startAt(t, cfg, fmt.Sprintf("127.0.0.1:%d", port))
+}
+
 // start runs the app of cfg behind the local front doors on free ports.
-func start(t *testing.T, cfg config.Config) *Harness {
+func start(t *testing.T, cfg config.Config) *Harness { return startAt(t, cfg, "127.0.0.1:0") }
+
+func startAt(t *testing.T, cfg config.Config, apiAddr string) *Harness {
 	t.Helper()
 	awsCfg := testenv.AWSConfig(t)
 	calls := testenv.CountCalls(&awsCfg)
 	a := app.New(cfg, awsCfg, testenv.Logger(t))
-	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
+	st, err := stack.Start(a, stack.Addrs{API: apiAddr, Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +161,7 @@ func (h *Harness) Invoke(function string, payload any) (map[string]any, string) 
 }
 
 // InviteLink finds an invite link in an email.
-var InviteLink = regexp.MustCompile(`https://portal\.gatehouse\.test/v1/invites/([A-Za-z0-9_-]{43})`)
+var InviteLink = regexp.MustCompile(`https?://[^/\s]+/invites/([A-Za-z0-9_-]{43})`)
 
 // CreateOrg creates an org (with the demo providers 1234567893 and
 // 1245319599) through the ops function and returns its id and the invite

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"net"
+	"net/http"
+
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
+	"github.com/gatehouse-dev/gatehouse/internal/web"
+	"github.com/gatehouse-dev/gatehouse/internal/web/form"
+)
+
+// EndSessionsSubmit is POST /account/sessions/end-all ("Sign out
+// everywhere"): the same as POST /v1/auth/logout-all.
+func (x *Pages) EndSessionsSubmit(w http.ResponseWriter, r *http.Request) error {
+	p, _ := auth.FromContext(r.Context())
+	if err := x.sessions.EndAll(r.Context(), p.User.ID); err != nil {
+		return err
+	}
+	http.SetCookie(w, auth.SessionCookie("", time0))
+	return web.Redirect(w, r, web.LoginPath+"?notice=signed-out-all")
+}
+
+// EndSessionSubmit is POST /account/sessions/{id}/end: the same as DELETE /v1/me/sessions/{id}.
+func (x *Pages) EndSessionSubmit(w http.ResponseWriter, r *http.Request) error {
+	p, _ := auth.FromContext(r.Context())
+	if err := x.sessions.EndListed(r.Context(), p.User.ID, r.PathValue("id")); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/account?notice=session-ended#sessions")
+}
+
+// LinkSubmit is POST /account/links: link another account by its username
+// and password (F8, seed 000's "Access Other Accounts"); the same as POST /v1/me/links.
+func (x *Pages) LinkSubmit(w http.ResponseWriter, r *http.Request) error {
+	p, page := signedIn(r, "My account")
+	f := form.NewLink(r)
+	page.Status = http.StatusBadRequest
+	if e := problems(f.Validate()); e != nil {
+		page.Errors = *e
+		return x.renderAccount(w, r, p, page, "link")
+	}
+	if _, err := x.auth.Link(r.Context(), p, f.Username, f.Password, f.OTP, requestMeta(r)); err != nil {
+		e, status, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		page.Errors, page.Status = e, status
+		return x.renderAccount(w, r, p, page, "link")
+	}
+	return web.Redirect(w, r, "/account?notice=linked#access")
+}
+
+// DeleteLinkedSubmit is POST /account/links/delete: delete an unused linked
+// username (seed 000); the same as DELETE /v1/me/links/{username}.
+func (x *Pages) DeleteLinkedSubmit(w http.ResponseWriter, r *http.Request) error {
+	p, page := signedIn(r, "My account")
+	username := r.PostForm.Get("linked_username")
+	err := error(nil)
+	if username == "" {
+		page.Errors = web.FieldErrors(map[string]string{"linked_username": "is required"})
+	} else if err = x.auth.DeleteLinked(r.Context(), p, username, requestMeta(r)); err == nil {
+		return web.Redirect(w, r, "/account?notice=unlinked#access")
+	}
+	if err != nil {
+		e, status, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		page.Errors, page.Status = e, status
+	}
+	if page.Status == 0 {
+		page.Status = http.StatusBadRequest
+	}
+	return x.renderAccount(w, r, p, page, "unlink")
+}
+
+// DeletePasskeySubmit is POST /account/passkeys/{id}/delete: the same as DELETE /v1/me/passkeys/{id}.
+func (x *Pages) DeletePasskeySubmit(w http.ResponseWriter, r *http.Request) error {
+	p, page := signedIn(r, "My account")
+	err := x.auth.Reauthenticate(r.Context(), p, r.PostForm.Get("current_password"))
+	if err == nil {
+		err = x.auth.DeletePasskey(r.Context(), p, r.PathValue("id"))
+	}
+	if err != nil {
+		e, status, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		page.Errors, page.Status = e, status
+		return x.renderAccount(w, r, p, page, "passkeys")
+	}
+	return web.Redirect(w, r, "/account?notice=passkey-deleted#passkeys")
+}
+
+// requestMeta is where a page request came from, for the audit log.
+func requestMeta(r *http.Request) auth.RequestMeta {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return auth.RequestMeta{RequestID: logging.RequestID(r.Context()), IP: ip}
+}
