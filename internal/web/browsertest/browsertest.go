@@ -130,11 +130,10 @@ func (b *Browser) find(kind, words string) (string, bool) {
   const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   let hit = null;
   if (kind === 'field') {
-    for (const l of document.querySelectorAll('label')) {
-      if (!text(l).includes(want)) continue;
-      const c = l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input,select,textarea');
-      if (c && visible(c)) { hit = c; break; }
-    }
+    const control = l => l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input,select,textarea');
+    const labels = [...document.querySelectorAll('label')].filter(l => { const c = control(l); return c && visible(c); });
+    const exact = labels.find(l => text(l) === want), near = labels.find(l => text(l).includes(want));
+    if (exact || near) hit = control(exact || near);
     if (!hit) hit = [...document.querySelectorAll('input,select,textarea')].find(c => visible(c) && (c.getAttribute('aria-label')||'').toLowerCase().includes(want));
   } else {
     const all = [...document.querySelectorAll('button,input[type=submit],a,summary')].filter(visible);
