@@ -43,6 +43,18 @@ type Browser struct {
 // New starts the portal on a fresh table and a browser with a fresh profile.
 func New(t *testing.T) *Browser {
 	t.Helper()
+	return open(t, stacktest.NewPortal(t))
+}
+
+// NewReview is New with the review state machine deployed (self-registration).
+func NewReview(t *testing.T) (*Browser, *stacktest.ReviewHarness) {
+	t.Helper()
+	h := stacktest.NewPortalReview(t)
+	return open(t, h.Harness), h
+}
+
+func open(t *testing.T, h *stacktest.Harness) *Browser {
+	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("Chromium is required for the browser tests (%v): run `make test`, which installs Debian's chromium, or apt-get install -y chromium", err)
 	}
@@ -54,7 +66,6 @@ func New(t *testing.T) *Browser {
 	if err != nil {
 		t.Fatalf("axe-core is required (npm ci installs it from package-lock.json): %v", err)
 	}
-	h := stacktest.NewPortal(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.UserDataDir(t.TempDir()),
@@ -300,6 +311,15 @@ type axeResult struct {
 // asked to.
 func (b *Browser) Check() {
 	b.T.Helper()
+	for _, v := range b.Violations() {
+		b.T.Errorf("axe-core: %s on %s", v, b.safeLocation())
+	}
+	b.Screenshot("")
+}
+
+// Violations runs axe-core on the page and lists its serious and critical findings.
+func (b *Browser) Violations() []string {
+	b.T.Helper()
 	evalAs[bool](b, "inject axe-core", b.axe+"\n;true")
 	s := evalAs[string](b, "run axe-core", `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}}).then(r => JSON.stringify({violations: r.violations}))`,
 		chromedp.EvalAwaitPromise)
@@ -307,12 +327,19 @@ func (b *Browser) Check() {
 	if err := json.Unmarshal([]byte(s), &res); err != nil {
 		b.T.Fatalf("axe result: %v", err)
 	}
+	var out []string
 	for _, v := range res.Violations {
 		if v.Impact == "serious" || v.Impact == "critical" {
-			b.T.Errorf("axe-core: %s violation %s (%s) on %s at %v", v.Impact, v.ID, v.Help, b.safeLocation(), v.Nodes)
+			out = append(out, fmt.Sprintf("%s violation %s (%s) at %v", v.Impact, v.ID, v.Help, v.Nodes))
 		}
 	}
-	b.Screenshot("")
+	return out
+}
+
+// Load opens a URL without checking the page (for pages that are not the portal's).
+func (b *Browser) Load(url string) {
+	b.T.Helper()
+	b.run("open "+url, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
 }
 
 // Screenshot saves the whole page under GATEHOUSE_SCREENSHOTS, when set.
