@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/emulator"
@@ -222,7 +224,7 @@ func (b *Browser) navigate(what string, act chromedp.Action[chromedp.Void]) {
 			break
 		}
 		if time.Now().After(deadline) {
-			b.T.Fatalf("%s: no new page loaded (page: %s)", what, b.safeLocation())
+			b.T.Fatalf("%s: no new page loaded (page: %s; status: %s)", what, b.safeLocation(), b.TextOf("[role=status]"))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -397,4 +399,21 @@ func (b *Browser) TextOf(css string) string {
 func (b *Browser) Count(css string) int {
 	b.T.Helper()
 	return evalAs[int](b, "count "+css, fmt.Sprintf(`document.querySelectorAll(%q).length`, css))
+}
+
+// VirtualAuthenticator gives the browser a platform authenticator (the
+// DevTools WebAuthn domain) that always verifies the user, so passkey
+// ceremonies complete without a person touching a key.
+func (b *Browser) VirtualAuthenticator() {
+	b.T.Helper()
+	add := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := cdp.Call(ctx, t, webauthn.Enable, webauthn.EnableParams{}); err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err := cdp.Call(ctx, t, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{Options: &webauthn.VirtualAuthenticatorOptions{
+			Protocol: webauthn.AuthenticatorProtocolCtap2, Transport: webauthn.AuthenticatorTransportInternal,
+			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true}})
+		return chromedp.Void{}, err
+	}
+	b.run("add a virtual authenticator", add)
 }
