@@ -51,9 +51,12 @@ func (x *Pages) InviteSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, signedIn := auth.FromContext(r.Context())
 	if signedIn && r.PostForm.Get("join") != "" {
-		if _, _, err := x.invites.AcceptExisting(r.Context(), token, p.User.ID); err != nil {
+		_, joined, err := x.invites.AcceptExisting(r.Context(), token, p.User.ID)
+		if err != nil {
 			return err
 		}
+		// Work in the office just joined: the session's principal predates it.
+		p.Memberships = append(p.Memberships, joined...)
 		if _, err := x.auth.SwitchOrg(r.Context(), p, inv.OrgID); err != nil {
 			return web.Redirect(w, r, web.HomePath+"?notice=joined")
 		}
