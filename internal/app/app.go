@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/governance"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -49,6 +50,9 @@ type App struct {
 	Ops      *ops.Handler
 	Members  *member.Service
 	Reviews  *review.Service
+	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
+	Governance *governance.Service
+
 	// View renders the portal's pages; viewErr is why it could not be built.
 	View    *web.Renderer
 	viewErr error
@@ -70,6 +74,8 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
+	a.newGovernance(mailer, now)
+
 	a.View, a.viewErr = web.NewRenderer(cfg.BaseURL, log)
 	return a
 }
@@ -93,6 +99,10 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
+		a.codeListHandlers(),
+		a.helpHandlers(),
+		a.governanceHandlers(),
+
 		a.pageHandlers(),
 	} {
 		for name, h := range feature {
