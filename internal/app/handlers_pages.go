@@ -40,6 +40,7 @@ func (a *App) pageHandlers() map[string]edge.HandlerFunc {
 		"endSessionForm":         p.EndSessionSubmit,
 		"linkAccountForm":        p.LinkSubmit,
 		"deleteLinkedForm":       p.DeleteLinkedSubmit,
+		"addUsernameForm":        p.AddUsernameSubmit,
 		"deletePasskeyForm":      p.DeletePasskeySubmit,
 	}
 }

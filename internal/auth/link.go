@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // One login, many orgs (F7) and linking accounts (F8).
@@ -22,6 +24,11 @@ type LinkStore interface {
 	// DeleteLinkedUser logically deletes from if it is linked to into, and
 	// ends its sessions.
 	DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error
+	// AddLogin creates the login u with the memberships ms and links from
+	// into it, with the audit entries, in one transaction: the username
+	// taken gives account.ErrUsernameTaken; from linked, deleted or changed
+	// meanwhile gives fault.ErrConflict.
+	AddLogin(ctx context.Context, u, from account.User, ms []account.Membership, entries []audit.Entry) error
 }
 
 // ErrNotMember refuses switching to an org the login is not an active member of.
@@ -144,4 +151,53 @@ func (s *Service) DeleteLinked(ctx context.Context, p Principal, username string
 		return fmt.Errorf("delete linked account %s: %w", other.ID, err)
 	}
 	return nil
+}
+
+// ErrUsernameTaken refuses a new username someone already has.
+var ErrUsernameTaken = fault.Validation(map[string]string{"username": "is taken; choose another"})
+
+// AddUsername makes a new login, with its own username and password, for
+// the signed-in person and links the signed-in login into it (seed 000's
+// "Allow Account Access": the new username becomes the master username).
+// The new login gets the person's name and email and every active
+// membership; the old one stays until deleted as an unused username. All in
+// one write, audited in every org. It needs the current password.
+func (s *Service) AddUsername(ctx context.Context, p Principal, username, pw, current string, meta RequestMeta) (account.User, error) {
+	if err := s.Reauthenticate(ctx, p, current); err != nil {
+		return account.User{}, err
+	}
+	if p := account.UsernameProblem(strings.TrimSpace(username)); p != "" {
+		return account.User{}, fault.Validation(map[string]string{"username": p})
+	}
+	now := s.now().UTC()
+	u := account.User{ID: ident.New(), Username: account.NormalizeUsername(username), FirstName: p.User.FirstName,
+		LastName: p.User.LastName, Email: p.User.Email, Phone: p.User.Phone, CreatedAt: now}
+	var ms []account.Membership
+	var entries []audit.Entry
+	for _, m := range p.Memberships {
+		if !m.Active {
+			continue
+		}
+		m.UserID, m.CreatedAt, m.Rev = u.ID, now, 0
+		ms = append(ms, m)
+		entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.username_added", u.Username, meta))
+	}
+	if err := s.checkNewPassword(ctx, u, ms, "password", pw); err != nil {
+		return account.User{}, err
+	}
+	hash, err := s.hash(pw)
+	if err != nil {
+		return account.User{}, err
+	}
+	u.PasswordHash = hash
+	err = s.store.AddLogin(ctx, u, p.User, ms, entries)
+	switch {
+	case errors.Is(err, account.ErrUsernameTaken):
+		return account.User{}, ErrUsernameTaken
+	case errors.Is(err, fault.ErrConflict):
+		return account.User{}, fault.Conflict("already_linked", "This login is already linked to another; add the username there.")
+	case err != nil:
+		return account.User{}, fmt.Errorf("add username for %s: %w", p.User.ID, err)
+	}
+	return u, nil
 }

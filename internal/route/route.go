@@ -186,6 +186,7 @@ var Table = []Route{
 	{"endSessionForm", "POST", "/account/sessions/{id}/end", FunctionPortal, Session, ""},
 	{"linkAccountForm", "POST", "/account/links", FunctionPortal, Session, ""},
 	{"deleteLinkedForm", "POST", "/account/links/delete", FunctionPortal, Session, ""},
+	{"addUsernameForm", "POST", "/account/usernames", FunctionPortal, Session, ""},
 	{"deletePasskeyForm", "POST", "/account/passkeys/{id}/delete", FunctionPortal, Session, ""},
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -100,4 +101,40 @@ func requestMeta(r *http.Request) auth.RequestMeta {
 		ip = r.RemoteAddr
 	}
 	return auth.RequestMeta{RequestID: logging.RequestID(r.Context()), IP: ip}
+}
+
+// AddUsernameSubmit is POST /account/usernames: a new username (and password)
+// for this person, which becomes the master login; this one is linked into it
+// (seed 000's "Allow Account Access" → "Add Username"). The person then
+// signs in with the new username.
+func (x *Pages) AddUsernameSubmit(w http.ResponseWriter, r *http.Request) error {
+	p, page := signedIn(r, "My account")
+	username, pw := strings.TrimSpace(r.PostForm.Get("new_username")), r.PostForm.Get("new_password")
+	_, err := x.auth.AddUsername(r.Context(), p, username, pw, r.PostForm.Get("current_password"), requestMeta(r))
+	if err != nil {
+		e, status, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		// The service names the API's fields; this form names them for itself.
+		fields := map[string]string{}
+		for k, v := range e.Fields {
+			switch k {
+			case "username":
+				fields["new_username"] = v
+			case "password":
+				fields["new_password"] = v
+			default:
+				fields[k] = v
+			}
+		}
+		e.Fields = fields
+		page.Errors, page.Status = e, status
+		return x.renderAccount(w, r, p, page, "add")
+	}
+	if err := x.sessions.End(r.Context(), p.Session.ID); err != nil {
+		return err
+	}
+	http.SetCookie(w, auth.SessionCookie("", time0))
+	return web.Redirect(w, r, web.LoginPath+"?notice=username-added")
 }

@@ -201,3 +201,34 @@ func TestSignedInPersonJoinsFromAnInvite(t *testing.T) {
 		t.Fatalf("current office after switching back: %q", got)
 	}
 }
+
+// TestAddUsernameMakesAMasterLogin walks seed 000's "Allow Account Access":
+// a new username and password become the master login, with the offices of
+// the login that made it; a taken username is refused next to the field.
+func TestAddUsernameMakesAMasterLogin(t *testing.T) {
+	b := browsertest.New(t)
+	b.H.NewAdminOrg("Linden Family Medicine", "311234567", "linden.admin")
+	b.H.NewAdminOrg("Spruce Vision", "312345678", "spruce.admin")
+	signIn(b, "linden.admin", adminPassword)
+	b.Visit("/account")
+	b.Fill("New Username", "spruce.admin")
+	b.Fill("New Password", "bright kites over green hills")
+	b.Fill("Your current password", adminPassword)
+	b.Press("Add Username")
+	if a := b.Alert(); !strings.Contains(a, "New Username: is taken") {
+		t.Fatalf("taken username: alert %q", a)
+	}
+	b.Fill("New Username", "linden.master")
+	b.Fill("New Password", "bright kites over green hills")
+	b.Fill("Your current password", adminPassword)
+	b.Press("Add Username")
+	b.Expect("Your new username is ready")
+
+	signIn(b, "linden.master", "bright kites over green hills")
+	// The master login is a site administrator of the office too, so it
+	// enrols its own second factor first.
+	if !strings.HasSuffix(b.Location(), "/account/two-factor") {
+		t.Fatalf("master login after sign-in: %s", b.Location())
+	}
+	b.Expect("Linden Family Medicine", "Site Administrator")
+}

@@ -100,6 +100,7 @@ var notices = map[string]string{
 	"passkey-deleted":  "The passkey has been removed.",
 	"passkey-added":    "The passkey has been added.",
 	"session-ended":    "The session has ended.",
+	"username-added":   "Your new username is ready and this login is linked to it. Sign in with the new username now.",
 }
 
 func noticeOf(r *http.Request) string { return notices[r.URL.Query().Get("notice")] }
