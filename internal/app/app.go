@@ -36,8 +36,8 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
-	"github.com/gatehouse-dev/gatehouse/internal/web"
 	"github.com/gatehouse-dev/gatehouse/internal/throttle"
+	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
 
 // App holds every service of Gatehouse.
