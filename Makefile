@@ -8,7 +8,7 @@ GO ?= go
 FUNCTIONS := $(notdir $(wildcard functions/*))
 export GOFLAGS ?= -mod=readonly
 
-.PHONY: help deps run test test-cdk lint build invoke clean bench synth deploy diff cdk-bootstrap cfn-lint
+.PHONY: help deps run test test-cdk lint build invoke clean bench synth deploy diff cdk-bootstrap cfn-lint chromium screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -29,7 +29,12 @@ deps: node_modules/.installed ## install pinned npm packages and Go modules
 run: deps ## start the whole system locally (API :8080, invoke :3001, mailbox :8005)
 	$(GO) run ./infra/local run $(ARGS)
 
-test: deps ## every test: unit, integration against the emulators, end-to-end, CDK assertions, cfn-lint
+# The browser tests drive Debian's chromium (never a downloaded browser build).
+chromium: ## install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: deps chromium ## every test: unit, integration against the emulators, browser (portal), end-to-end, CDK assertions, cfn-lint
 	$(GO) run ./infra/local exec -- $(GO) test -count=1 ./...
 	$(MAKE) test-cdk
 	$(MAKE) cfn-lint
@@ -51,6 +56,11 @@ build: ## build every function as bootstrap for provided.al2023 arm64
 invoke: ## invoke a function of the running local stack: make invoke FN=ops EVENT=events/ops/list-organizations.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<file under events/>"; exit 2; }
 	@curl -sS -D /dev/stderr http://127.0.0.1:$${GATEHOUSE_INVOKE_PORT:-3001}/2015-03-31/functions/$(FN)/invocations --data-binary @$(EVENT); echo
+
+screenshots: deps chromium ## run the portal's browser tests and save a screenshot of every page under .local/screenshots
+	rm -rf .local/screenshots
+	GATEHOUSE_SCREENSHOTS=$(CURDIR)/.local/screenshots $(GO) run ./infra/local exec -- $(GO) test -count=1 ./internal/ui/
+	@ls .local/screenshots | wc -l | xargs echo "screenshots in .local/screenshots:"
 
 bench: deps ## benchmarks against the local emulators, then cold starts beside a hello-world Lambda
 	$(GO) run ./infra/local exec -- $(GO) test -run '^$$' -bench . -benchmem ./...

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -33,12 +34,12 @@ type handlerGroup func(p *Parts) handlers
 // function's route (edge.New and handlers.serving check both).
 func authGroups() []handlerGroup {
 	return []handlerGroup{(*Parts).basicHandlers, (*Parts).signInHandlers, (*Parts).passkeyHandlers, (*Parts).inviteLinkHandlers,
-		(*Parts).setupHandlers, (*Parts).registrationHandlers, (*Parts).emergencyHandlers}
+		(*Parts).setupHandlers, (*Parts).registrationHandlers, (*Parts).emergencyHandlers, (*Parts).publicPageHandlers}
 }
 
 func portalGroups() []handlerGroup {
 	return []handlerGroup{(*Parts).authHandlers, (*Parts).inviteHandlers, (*Parts).accountHandlers, (*Parts).reviewHandlers,
-		(*Parts).codeListHandlers, (*Parts).helpHandlers, (*Parts).governanceHandlers}
+		(*Parts).codeListHandlers, (*Parts).helpHandlers, (*Parts).governanceHandlers, (*Parts).signedPageHandlers}
 }
 
 // AuthFunction is the auth function: sign-in, passkeys, emailed links and registration.
@@ -105,7 +106,10 @@ func (p *Parts) httpHandler(function string, groups ...handlerGroup) (http.Handl
 	for name, h := range mine {
 		mine[name] = p.limits().Wrap(name, h)
 	}
-	return edge.New(function, mine, p.guardOf().Wrap, p.log)
+	if p.viewErr != nil {
+		return nil, fmt.Errorf("page templates: %w", p.viewErr)
+	}
+	return edge.New(function, mine, p.routeGuard, p.log)
 }
 
 // httpFunction is an HTTP function's Lambda handler (API Gateway v2 events).

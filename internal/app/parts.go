@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/throttle"
+	"github.com/gatehouse-dev/gatehouse/internal/web"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
 
@@ -44,6 +45,9 @@ type Parts struct {
 	reviews    *review.Service
 	governance *governance.Service
 	limiter    *throttle.Limiter
+	// view renders the portal's pages; viewErr is why it could not be built.
+	view    *web.Renderer
+	viewErr error
 }
 
 // NewParts returns the parts of one function (or of the whole local stack).

@@ -68,9 +68,12 @@ func needSecondFactor(c caller.Caller) error {
 }
 
 var (
-	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true}
-	whileMFAEnrolment   = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
-		"startTOTP": true, "verifyTOTP": true, "beginPasskeyRegistration": true, "finishPasskeyRegistration": true, "listPasskeys": true}
+	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
+		"logoutForm": true, "passwordPage": true, "passwordForm": true}
+	whileMFAEnrolment = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
+		"startTOTP": true, "verifyTOTP": true, "beginPasskeyRegistration": true, "finishPasskeyRegistration": true, "listPasskeys": true,
+		"logoutForm": true, "passwordPage": true, "passwordForm": true, "accountPage": true, "twoFactorPage": true,
+		"twoFactorStartForm": true, "twoFactorVerifyForm": true, "endSessionsForm": true}
 )
 
 // ErrNoSuchOrg is the answer for an org the caller is not an active member

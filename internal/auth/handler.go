@@ -53,7 +53,7 @@ func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 
 // signedIn answers a successful sign-in: the session cookie and the login body.
 func (h *Handlers) signedIn(w http.ResponseWriter, res Result) error {
-	http.SetCookie(w, h.cookie(res.Token, res.Session.ExpiresAt))
+	http.SetCookie(w, SessionCookie(res.Token, res.Session.ExpiresAt))
 	return httpapi.JSON(w, http.StatusOK, loginResponse{
 		Token: res.Token, ExpiresAt: res.Session.ExpiresAt, User: res.User.View(), Memberships: account.Views(res.Memberships),
 		ActiveOrgID: res.Session.ActiveOrgID, MFARequired: res.MFAEnrolmentRequired, PasswordChangeRequired: res.User.PasswordChangeRequired,
@@ -65,7 +65,7 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request, p caller.Calle
 	if err := h.sessions.End(r.Context(), p.Session.ID); err != nil {
 		return err
 	}
-	http.SetCookie(w, h.cookie("", time.Unix(0, 0)))
+	http.SetCookie(w, SessionCookie("", time.Unix(0, 0)))
 	return httpapi.NoContent(w)
 }
 
@@ -74,7 +74,7 @@ func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request, p caller.Ca
 	if err := h.sessions.EndAll(r.Context(), p.User.ID); err != nil {
 		return err
 	}
-	http.SetCookie(w, h.cookie("", time.Unix(0, 0)))
+	http.SetCookie(w, SessionCookie("", time.Unix(0, 0)))
 	return httpapi.NoContent(w)
 }
 
@@ -270,9 +270,10 @@ func (h *Handlers) DeleteLinked(w http.ResponseWriter, r *http.Request, p caller
 	return httpapi.NoContent(w)
 }
 
-// cookie is the session cookie; browsers treat http://localhost as a secure
-// context, so Secure works in local development too.
-func (h *Handlers) cookie(value string, expires time.Time) *http.Cookie {
+// SessionCookie is the session cookie (an empty value clears it); browsers
+// treat http://localhost as a secure context, so Secure works in local
+// development too.
+func SessionCookie(value string, expires time.Time) *http.Cookie {
 	c := &http.Cookie{Name: CookieName, Value: value, Path: "/", Expires: expires, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 	if value == "" {
 		c.MaxAge = -1

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
@@ -27,6 +28,11 @@ type LinkStore interface {
 	// DeleteLinkedUser logically deletes from if it is linked to into, and
 	// ends its sessions.
 	DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error
+	// AddLogin creates the login u with the memberships ms and links from
+	// into it, with the audit entries, in one transaction: the username
+	// taken gives account.ErrUsernameTaken; from linked, deleted or changed
+	// meanwhile gives fault.ErrConflict.
+	AddLogin(ctx context.Context, u, from account.User, ms []account.Membership, entries []audit.Entry) error
 }
 
 // FactorUse is a one-time second factor presented: the TOTP step (0 when
@@ -160,4 +166,53 @@ func (s *Service) DeleteLinked(ctx context.Context, p caller.Caller, username st
 		return fmt.Errorf("delete linked account %s: %w", other.ID, err)
 	}
 	return nil
+}
+
+// ErrUsernameTaken refuses a new username someone already has.
+var ErrUsernameTaken = fault.Validation(map[string]string{"username": "is taken; choose another"})
+
+// AddUsername makes a new login, with its own username and password, for
+// the signed-in person and links the signed-in login into it (seed 000's
+// "Allow Account Access": the new username becomes the master username).
+// The new login gets the person's name and email and every active
+// membership; the old one stays until deleted as an unused username. All in
+// one write, audited in every org. It needs the current password.
+func (s *Service) AddUsername(ctx context.Context, p caller.Caller, username, pw, current string) (account.User, error) {
+	if err := s.Reauthenticate(ctx, p, current); err != nil {
+		return account.User{}, err
+	}
+	if problem := account.UsernameProblem(strings.TrimSpace(username)); problem != "" {
+		return account.User{}, fault.Validation(map[string]string{"username": problem})
+	}
+	now := s.now().UTC()
+	u := account.User{ID: ident.New(), Username: account.NormalizeUsername(username), FirstName: p.User.FirstName,
+		LastName: p.User.LastName, Email: p.User.Email, Phone: p.User.Phone, CreatedAt: now}
+	var ms []account.Membership
+	var entries []audit.Entry
+	for _, m := range p.Memberships {
+		if !m.Active {
+			continue
+		}
+		m.UserID, m.CreatedAt, m.Rev = u.ID, now, 0
+		ms = append(ms, m)
+		entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.username_added", u.Username))
+	}
+	if err := s.checkNewPassword(ctx, u, ms, "password", pw); err != nil {
+		return account.User{}, err
+	}
+	hash, err := s.hash(pw)
+	if err != nil {
+		return account.User{}, err
+	}
+	u.PasswordHash = hash
+	err = s.store.AddLogin(ctx, u, p.User, ms, entries)
+	switch {
+	case errors.Is(err, account.ErrUsernameTaken):
+		return account.User{}, ErrUsernameTaken
+	case errors.Is(err, fault.ErrConflict):
+		return account.User{}, fault.Conflict("already_linked", "This login is already linked to another; add the username there.")
+	case err != nil:
+		return account.User{}, fmt.Errorf("add username for %s: %w", p.User.ID, err)
+	}
+	return u, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -211,4 +212,16 @@ func (s *Service) mfaEnrolmentRequired(ctx context.Context, u account.User, ms [
 		}
 	}
 	return false
+}
+
+// PendingEnrolment is the TOTP secret being enrolled, if one was started and
+// not yet verified, so the enrolment page can show it again (F20).
+func (s *Service) PendingEnrolment(p caller.Caller) (Enrolment, bool) {
+	secret := p.User.TOTPPendingSecret
+	if p.User.MFAEnabled || secret == "" {
+		return Enrolment{}, false
+	}
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + s.Issuer + ":" + p.User.Username,
+		RawQuery: url.Values{"secret": {secret}, "issuer": {s.Issuer}, "period": {"30"}, "digits": {"6"}, "algorithm": {"SHA1"}}.Encode()}
+	return Enrolment{Secret: secret, OTPAuthURL: u.String()}, true
 }

@@ -238,3 +238,31 @@ func matchesAny(secret string, hashes []string) bool {
 	}
 	return false
 }
+
+// ResetNeedsCodeWord checks an emailed reset link without using it, and
+// reports whether the login's offices want a code word with it (F5), so the
+// page asks for one only where it is needed.
+func (s *Service) ResetNeedsCodeWord(ctx context.Context, token string) (bool, error) {
+	if token == "" || len(token) > 128 {
+		return false, ErrResetNotFound
+	}
+	l, err := s.store.ResetLinkByToken(ctx, session.HashToken(token))
+	if errors.Is(err, fault.ErrNotFound) {
+		return false, ErrResetNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("read reset link: %w", err)
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return false, ErrResetExpired
+	}
+	u, ms, err := s.store.UserWithMemberships(ctx, l.UserID)
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && !u.CanSignIn()) {
+		return false, ErrResetNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("read reset link: %w", err)
+	}
+	hashes, err := s.codeWordHashes(ctx, ms)
+	return len(hashes) > 0, err
+}

@@ -39,7 +39,7 @@ func New(function string, handlers map[string]HandlerFunc, guard Guard, log *slo
 			return nil, fmt.Errorf("function %s: no handler for route %s (%s)", function, rt.Name, rt.Pattern())
 		}
 		used[rt.Name] = true
-		mux.Handle(rt.Pattern(), serve(rt.Pattern(), guard(rt, h), log))
+		mux.Handle(rt.MuxPattern(), serve(rt.Pattern(), guard(rt, h), log))
 	}
 	var extra []string
 	for name := range handlers {

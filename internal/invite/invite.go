@@ -133,7 +133,7 @@ func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, sto
 	}
 	msg, err := mail.Render("invite", email, map[string]any{"HasLogin": hasLogin,
 		"OrgName": in.OrgName, "InvitedBy": in.InvitedByName, "RoleName": in.Role.DisplayName(),
-		"Link":      s.link("/v1/invites/"+token, nil),
+		"Link":      s.link("/invites/"+token, nil),
 		"ExpiresAt": inv.ExpiresAt.Format(time.RFC3339),
 	})
 	if err != nil {

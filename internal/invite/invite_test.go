@@ -39,8 +39,8 @@ type capture struct {
 
 func (c *capture) Send(ctx context.Context, m mail.Message) error {
 	c.mu.Lock()
-	i := strings.Index(m.Text, "/v1/invites/")
-	c.links = append(c.links, strings.Fields(m.Text[i+len("/v1/invites/"):])[0])
+	i := strings.Index(m.Text, "/invites/")
+	c.links = append(c.links, strings.Fields(m.Text[i+len("/invites/"):])[0])
 	c.mu.Unlock()
 	return c.next.Send(ctx, m)
 }

@@ -47,7 +47,7 @@ func (o office) do(token, method, rest string, body any) stacktest.Reply {
 	return o.h.Do(method, o.path(rest), body, "Authorization", "Bearer "+token)
 }
 
-var setupLink = regexp.MustCompile(`https://portal\.gatehouse\.test/v1/auth/setup\?token=([A-Za-z0-9_-]{43})`)
+var setupLink = regexp.MustCompile(`https://portal\.gatehouse\.test/setup\?token=([A-Za-z0-9_-]{43})`)
 
 // setupToken reads the newest set-up link emailed to addr.
 func setupToken(t *testing.T, addr string) string {

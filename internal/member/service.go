@@ -901,7 +901,7 @@ func (s *Service) newLink(orgID ident.OrgID, userID string, now time.Time) (stri
 
 func (s *Service) sendLink(ctx context.Context, kind string, u account.User, o org.Org, token string, expires time.Time) error {
 	msg, err := mail.Render(kind, u.Email, map[string]any{
-		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/setup", url.Values{"token": {token}}),
+		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/setup", url.Values{"token": {token}}),
 		"ExpiresAt": expires.Format(time.RFC3339), "CodeWord": o.Settings.CodeWordHash != "",
 	})
 	if err != nil {
@@ -939,4 +939,30 @@ func policyOf(o org.Org) password.Policy {
 		return password.Policy{MinLength: o.Settings.PasswordMinLength}
 	}
 	return password.DefaultPolicy
+}
+
+// SetupNeedsCodeWord checks an emailed set-up link without using it, and
+// reports whether its office has a code word to ask for (F14, seed 004).
+func (s *Service) SetupNeedsCodeWord(ctx context.Context, token string) (bool, error) {
+	if token == "" || len(token) > 128 {
+		return false, ErrLinkNotFound
+	}
+	l, err := s.store.LinkByToken(ctx, session.HashToken(token))
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && l.Purpose != LinkSetup) {
+		return false, ErrLinkNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("read set-up link: %w", err)
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return false, ErrLinkExpired
+	}
+	if l.Attempts >= maxCodeWordAttempts {
+		return false, ErrTooManyAttempts
+	}
+	o, err := s.org(ctx, l.OrgID)
+	if err != nil {
+		return false, err
+	}
+	return o.Settings.CodeWordHash != "", nil
 }

@@ -15,6 +15,9 @@ var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\}`)
 func Document(routes []route.Route, serverURL string) map[string]any {
 	paths := map[string]map[string]any{}
 	for _, rt := range routes {
+		if rt.Page() {
+			continue // the portal's HTML pages are not part of the API
+		}
 		op := map[string]any{
 			"operationId": rt.Name,
 			"tags":        []string{tag(rt.Path)},

@@ -15,6 +15,12 @@ func TestDocumentListsEveryRoute(t *testing.T) {
 	}
 	paths := doc["paths"].(map[string]map[string]any)
 	for _, rt := range route.Table {
+		if rt.Page() {
+			if _, listed := paths[rt.Path]; listed {
+				t.Errorf("page %s is in the API document", rt.Pattern())
+			}
+			continue
+		}
 		op, ok := paths[rt.Path][strings.ToLower(rt.Method)].(map[string]any)
 		if !ok || op["operationId"] != rt.Name {
 			t.Errorf("%s missing or wrong: %v", rt.Pattern(), op)

@@ -41,8 +41,21 @@ func (r Route) OrgScoped() bool { return strings.Contains(r.Path, "{org}") }
 // Writes reports whether the route changes state (needs full access).
 func (r Route) Writes() bool { return r.Method != "GET" && r.Method != "HEAD" }
 
-// Pattern is the ServeMux pattern and the API Gateway route key.
+// Pattern is the API Gateway route key (and, but for the root page, the ServeMux pattern).
 func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// MuxPattern is the net/http.ServeMux pattern: as Pattern, except that the
+// root page matches "/" alone, as its API Gateway route key does.
+func (r Route) MuxPattern() string {
+	if r.Path == "/" {
+		return r.Method + " /{$}"
+	}
+	return r.Pattern()
+}
+
+// Page reports whether the route is a page of the portal (HTML for people)
+// rather than the JSON API under /v1.
+func (r Route) Page() bool { return !strings.HasPrefix(r.Path, "/v1/") }
 
 // Function names. The ops function has no route: it is invoked with IAM
 // only; the review function runs the review state machine's tasks.
@@ -142,6 +155,40 @@ var Table = []Route{
 	{"addCode", "POST", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
 	{"deleteCode", "DELETE", "/v1/orgs/{org}/code-lists/{kind}/{code}", FunctionPortal, Session, "code_lists"},
 	{"copyCodeLists", "POST", "/v1/code-lists/copy", FunctionPortal, Session, ""},
+
+	// The portal's pages (F29, web-contract.md): the same functions, guard
+	// and services as the JSON routes. Public pages are served by auth,
+	// signed-in ones by portal.
+	{"asset", "GET", "/assets/{name}", FunctionAuth, Public, ""},
+	{"loginPage", "GET", "/login", FunctionAuth, OptionalSession, ""},
+	{"loginForm", "POST", "/login", FunctionAuth, Public, ""},
+	{"forgotPage", "GET", "/password/forgot", FunctionAuth, Public, ""},
+	{"forgotForm", "POST", "/password/forgot", FunctionAuth, Public, ""},
+	{"resetPage", "GET", "/password/reset", FunctionAuth, Public, ""},
+	{"resetForm", "POST", "/password/reset", FunctionAuth, Public, ""},
+	{"setupPage", "GET", "/setup", FunctionAuth, Public, ""},
+	{"setupForm", "POST", "/setup", FunctionAuth, Public, ""},
+	{"invitePage", "GET", "/invites/{token}", FunctionAuth, OptionalSession, ""},
+	{"inviteForm", "POST", "/invites/{token}", FunctionAuth, OptionalSession, ""},
+	{"registrationPage", "GET", "/registrations/new", FunctionAuth, Public, ""},
+	{"registrationForm", "POST", "/registrations/new", FunctionAuth, Public, ""},
+	{"registrationSentPage", "GET", "/registrations/sent", FunctionAuth, Public, ""},
+	{"registrationVerifyPage", "GET", "/registrations/verify", FunctionAuth, Public, ""},
+	{"homePage", "GET", "/", FunctionPortal, Session, ""},
+	{"logoutForm", "POST", "/logout", FunctionPortal, Session, ""},
+	{"switchOfficeForm", "POST", "/switch-office", FunctionPortal, Session, ""},
+	{"accountPage", "GET", "/account", FunctionPortal, Session, ""},
+	{"passwordPage", "GET", "/account/password", FunctionPortal, Session, ""},
+	{"passwordForm", "POST", "/account/password", FunctionPortal, Session, ""},
+	{"twoFactorPage", "GET", "/account/two-factor", FunctionPortal, Session, ""},
+	{"twoFactorStartForm", "POST", "/account/two-factor/start", FunctionPortal, Session, ""},
+	{"twoFactorVerifyForm", "POST", "/account/two-factor/verify", FunctionPortal, Session, ""},
+	{"endSessionsForm", "POST", "/account/sessions/end-all", FunctionPortal, Session, ""},
+	{"endSessionForm", "POST", "/account/sessions/{id}/end", FunctionPortal, Session, ""},
+	{"linkAccountForm", "POST", "/account/links", FunctionPortal, Session, ""},
+	{"deleteLinkedForm", "POST", "/account/links/delete", FunctionPortal, Session, ""},
+	{"addUsernameForm", "POST", "/account/usernames", FunctionPortal, Session, ""},
+	{"deletePasskeyForm", "POST", "/account/passkeys/{id}/delete", FunctionPortal, Session, ""},
 }
 
 // OrgWide names the org routes that act on the whole office (its settings,

@@ -21,6 +21,15 @@ var Doors = map[string][]Check{
 	"verifyRegistration": {linkAddress, linkToken(bodyField("token"))},
 	"resetPassword":      {linkAddress, linkToken(bodyField("token")), codeWordTry},
 	"setupPassword":      {linkAddress, linkToken(bodyField("token")), codeWordTry},
+
+	// The portal's pages for the same links count the same limits.
+	"invitePage":             {linkAddress, linkToken(pathToken)},
+	"inviteForm":             {linkAddress, linkToken(pathToken)},
+	"registrationVerifyPage": {linkAddress, linkToken(queryField("token"))},
+	"resetPage":              {linkAddress, linkToken(queryField("token"))},
+	"resetForm":              {linkAddress, linkToken(formField("token")), codeWordFormTry},
+	"setupPage":              {linkAddress, linkToken(queryField("token"))},
+	"setupForm":              {linkAddress, linkToken(formField("token")), codeWordFormTry},
 	"resendInvite": {
 		{Name: ResendAddress, Subject: clientAddress},
 		{Name: ResendOrg, Subject: func(r *http.Request) string { return r.PathValue("org") }},
@@ -42,6 +51,30 @@ var (
 		return clientAddress(r)
 	}}
 )
+
+// codeWordFormTry is codeWordTry for a page's form.
+var codeWordFormTry = Check{Name: CodeWordAddress, Subject: func(r *http.Request) string {
+	if formField("code_word")(r) == "" {
+		return ""
+	}
+	return clientAddress(r)
+}}
+
+// queryField reads one field of the query string (a page opened from an emailed link).
+func queryField(field string) func(*http.Request) string {
+	return func(r *http.Request) string { return r.URL.Query().Get(field) }
+}
+
+// formField reads one field of a posted page form (the page edge has parsed
+// it for the CSRF check; parsing again is a no-op).
+func formField(field string) func(*http.Request) string {
+	return func(r *http.Request) string {
+		if r.ParseForm() != nil {
+			return ""
+		}
+		return r.PostForm.Get(field)
+	}
+}
 
 func linkToken(token func(*http.Request) string) Check { return Check{Name: LinkToken, Subject: token} }
 

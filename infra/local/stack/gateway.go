@@ -35,7 +35,7 @@ func Gateway(functions map[string]lambda.Handler, log *slog.Logger) http.Handler
 	mux := http.NewServeMux()
 	for _, rt := range route.Table {
 		fn := functions[rt.Function]
-		mux.HandleFunc(rt.Pattern(), func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc(rt.MuxPattern(), func(w http.ResponseWriter, r *http.Request) {
 			ev, err := toEvent(r, rt)
 			if err != nil {
 				writeGatewayError(w, http.StatusRequestEntityTooLarge, "body_too_large", "The request body is larger than API Gateway accepts.")

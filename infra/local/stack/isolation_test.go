@@ -11,7 +11,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 )
 
-var setupLink = regexp.MustCompile(`/v1/auth/setup\?token=([A-Za-z0-9_-]{43})`)
+var setupLink = regexp.MustCompile(`/setup\?token=([A-Za-z0-9_-]{43})`)
 
 // roleUser adds a user with role to the org through the API and signs it in.
 func roleUser(t *testing.T, h *stacktest.Harness, orgID, adminToken, username string, role account.Role) (string, string) {

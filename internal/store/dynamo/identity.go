@@ -175,6 +175,38 @@ func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, used 
 	return s.transact(ctx, "link accounts", items)
 }
 
+// linkItem marks from as linked into the login into (a new revision), if
+// from is still as read (same password, not linked, not deleted).
+func linkItem(table, into string, from account.User) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: &table, Key: key(userPK(from.ID), skUser),
+		UpdateExpression:          aws.String("SET LinkedTo = :into ADD Rev :one"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":hash": str(from.PasswordHash), ":false": avFalse, ":one": num(1)}}}
+}
+
+// AddLogin creates the login u (username, user and membership items, as
+// CreateUser writes them) and links from into it, with the audit entries, in
+// one transaction (seed 000's "Add Username").
+func (s *Store) AddLogin(ctx context.Context, u, from account.User, ms []account.Membership, entries []audit.Entry) error {
+	items, err := s.newUserItems(u, ms...)
+	if err != nil {
+		return err
+	}
+	items = append(items, linkItem(s.table, u.ID, from))
+	for _, e := range entries {
+		ai, err := s.auditItem(e)
+		if err != nil {
+			return err
+		}
+		items = append(items, ai)
+	}
+	err = s.transact(ctx, "add login", items)
+	if failedAt(err, 0) {
+		return account.ErrUsernameTaken
+	}
+	return err
+}
+
 // DeleteLinkedUser logically deletes from if it is linked to into, ends its
 // sessions in the same write and records the audit entries.
 func (s *Store) DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error {

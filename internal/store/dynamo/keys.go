@@ -101,6 +101,9 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // of last-seen at most once a minute, +1 Get ORG on org routes for a login
 // without MFA (RequireMFA).
 // Registration: Get USERNAME, Get TIN, Get ORG, TransactWrite(claim, registration, pointer, link) = 4 calls.
+// Add Username (seed 000, AddLogin): guard (2) + Get ORG per active org (password policy) +
+// one TransactWrite (Put USERNAME, Put USER, the membership items, conditional Update of the
+// old USER's LinkedTo, the audit entries); no new access pattern.
 // A decision: guard (2) + Get REG + conditional UpdateItem = 4 calls; the workflow then
 // provisions (Get REG + TransactWrite of 4 items) and notifies (Get REG, Delete claim when
 // declined, UpdateItem history).

@@ -5,8 +5,11 @@ package stacktest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -74,13 +77,44 @@ func Limit(name throttle.Name, l throttle.Limit) func(*config.Config) {
 	}
 }
 
+// NewPortal starts a harness whose portal base URL is its own API address
+// (http://localhost:<port>), so a browser can follow emailed links, and the
+// origin checks and WebAuthn see the host the browser uses.
+func NewPortal(t *testing.T, adjust ...func(*config.Config)) *Harness {
+	t.Helper()
+	cfg := testenv.Config(t, testenv.NewTable(t))
+	addr := portalAddr(t, &cfg)
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	return startAt(t, cfg, testenv.AWSConfig(t), addr)
+}
+
+// portalAddr picks a free loopback port for the API and points the portal's
+// base URL at it.
+func portalAddr(t *testing.T, cfg *config.Config) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	_ = l.Close()
+	cfg.BaseURL = &url.URL{Scheme: "http", Host: fmt.Sprintf("localhost:%d", port)}
+	return fmt.Sprintf("127.0.0.1:%d", port)
+}
+
 // start runs the app of cfg behind the local front doors on free ports.
 func start(t *testing.T, cfg config.Config, awsCfg aws.Config) *Harness {
+	return startAt(t, cfg, awsCfg, "127.0.0.1:0")
+}
+
+func startAt(t *testing.T, cfg config.Config, awsCfg aws.Config, apiAddr string) *Harness {
 	t.Helper()
 	calls := testenv.CountCalls(&awsCfg)
 	logs := &logBuffer{}
 	a := app.New(cfg, awsCfg, logging.New(io.MultiWriter(testenv.LogWriter(t), logs), "debug"))
-	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
+	st, err := stack.Start(a, stack.Addrs{API: apiAddr, Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +214,7 @@ func (h *Harness) Invoke(function string, payload any) (map[string]any, string) 
 }
 
 // InviteLink finds an invite link in an email.
-var InviteLink = regexp.MustCompile(`https://portal\.gatehouse\.test/v1/invites/([A-Za-z0-9_-]{43})`)
+var InviteLink = regexp.MustCompile(`https?://[^/\s]+/invites/([A-Za-z0-9_-]{43})`)
 
 // CreateOrg creates an org (with the demo providers 1234567893 and
 // 1245319599) through the ops function and returns its id and the invite

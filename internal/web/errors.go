@@ -1,0 +1,60 @@
+package web
+
+import (
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+)
+
+// Errors is what a page shows when a form was refused: the API's message in
+// the alert summary, and each field's problem next to the field.
+type Errors struct {
+	Message string
+	Fields  map[string]string
+}
+
+// Any reports whether there is an error to show.
+func (e Errors) Any() bool { return e.Message != "" || len(e.Fields) > 0 }
+
+// ErrorsOf turns a refusal of a service into what the form shows, in the
+// API's words. It reports false for errors a form cannot explain (internal
+// failures), which the page edge answers instead.
+func ErrorsOf(err error) (Errors, bool) {
+	fe, ok := fault.As(err)
+	if !ok || fe.Kind == fault.KindInternal || fe.Kind == fault.KindUnavailable {
+		return Errors{}, false
+	}
+	return Errors{Message: fe.Message, Fields: fe.Fields}, true
+}
+
+// FieldErrors is a refusal found by a form's own Validate, before any service ran.
+func FieldErrors(fields map[string]string) Errors {
+	return Errors{Message: "Some fields are not valid.", Fields: fields}
+}
+
+// fieldLabels are the label words of form fields (web-contract.md), by the
+// field names the API uses, so the alert summary can say which field.
+var fieldLabels = map[string]string{
+	"username": "Username", "password": "Password", "confirm_password": "Confirm Password",
+	"current_password": "Current Password", "new_password": "New Password", "code_word": "Code Word",
+	"otp": "Authentication Code", "first_name": "First Name", "last_name": "Last Name", "email": "Email",
+	"phone": "Phone", "tin": "Tax ID", "level": "Level", "npi": "NPI", "claim_number": "Claim Number",
+	"provider_dob": "Provider Date of Birth", "org_id": "Office", "name": "Name", "linked_username": "Linked username",
+	"new_username": "New Username",
+}
+
+// FieldProblem is one line of the alert summary.
+type FieldProblem struct {
+	Field, Label, Problem string
+}
+
+// Problems lists the field errors for the summary, in a stable order.
+func (e Errors) Problems() []FieldProblem {
+	var out []FieldProblem
+	for _, name := range sortedKeys(e.Fields) {
+		label := fieldLabels[name]
+		if label == "" {
+			label = name
+		}
+		out = append(out, FieldProblem{Field: name, Label: label, Problem: e.Fields[name]})
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+// Gatehouse: adding a passkey (WebAuthn) from the account page. The only
+// script of the portal; everything else works without JavaScript. It calls
+// the JSON API with the session cookie (same origin).
+(function () {
+  "use strict";
+  var box = document.getElementById("passkey-add");
+  if (!box || !window.PublicKeyCredential) return;
+  box.hidden = false;
+  var status = document.getElementById("passkey-status");
+  function b64url(buf) {
+    var s = "", bytes = new Uint8Array(buf);
+    for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function unb64url(s) {
+    s = s.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) s += "=";
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out.buffer;
+  }
+  function post(path, body) {
+    return fetch(path, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (res) {
+        return res.text().then(function (t) {
+          var data = t ? JSON.parse(t) : {};
+          if (!res.ok) throw new Error((data.error && data.error.message) || "The passkey could not be added.");
+          return data;
+        });
+      });
+  }
+  document.getElementById("passkey-add-button").addEventListener("click", function () {
+    status.textContent = "Follow your browser's prompt…";
+    var name = document.getElementById("f-passkey_name").value;
+    var pw = document.getElementById("f-passkey_password").value;
+    var challenge;
+    post("/v1/auth/mfa/passkeys/register/begin", { current_password: pw }).then(function (c) {
+      challenge = c.challenge_id;
+      var o = c.options.publicKey || c.options;
+      o.challenge = unb64url(o.challenge);
+      o.user.id = unb64url(o.user.id);
+      (o.excludeCredentials || []).forEach(function (x) { x.id = unb64url(x.id); });
+      return navigator.credentials.create({ publicKey: o });
+    }).then(function (cred) {
+      return post("/v1/auth/mfa/passkeys/register/finish", {
+        challenge_id: challenge, name: name,
+        credential: {
+          id: cred.id, rawId: b64url(cred.rawId), type: cred.type,
+          response: { clientDataJSON: b64url(cred.response.clientDataJSON), attestationObject: b64url(cred.response.attestationObject),
+            transports: cred.response.getTransports ? cred.response.getTransports() : [] }
+        }
+      });
+    }).then(function () {
+      window.location.assign("/account?notice=passkey-added#passkeys");
+    }).catch(function (err) {
+      status.textContent = err.message;
+    });
+  });
+})();

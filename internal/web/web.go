@@ -1,0 +1,120 @@
+// Package web renders the portal's pages (F29): one Renderer over templates
+// embedded in the binary, the common frame of signed-in pages, CSRF tokens,
+// the security headers every page carries, and the one mapping from a
+// service error to what a page shows. Page handlers (package ui) parse a
+// form, call the same service the JSON handler calls, and render here.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Renderer renders the embedded page templates; it is built once per cold start.
+type Renderer struct {
+	pages  map[string]*template.Template
+	origin string // scheme://host of the portal, for the CSRF origin check
+	log    *slog.Logger
+}
+
+// NewRenderer parses every page template with the layout. portal is the
+// portal's base URL.
+func NewRenderer(portal *url.URL, log *slog.Logger) (*Renderer, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{pages: map[string]*template.Template{}, origin: portal.Scheme + "://" + portal.Host, log: log}
+	for _, file := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", file)
+		if err != nil {
+			return nil, fmt.Errorf("page template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+var funcs = template.FuncMap{
+	// fieldError returns the error of one field of a form, if any.
+	"fieldError": func(e Errors, name string) string { return e.Fields[name] },
+	// field and hinted pass one form field to the "field" template.
+	"field": func(p Page, name, label, typ string, value any, auto string) fieldArgs {
+		return fieldArgs{P: p, Name: name, Label: label, Type: typ, Value: value, Auto: auto}
+	},
+	// noErrors is the page without its errors, for the forms of a page that
+	// were not the one refused.
+	"noErrors": func(p Page) Page { p.Errors = Errors{}; return p },
+	"hinted": func(p Page, name, label, typ string, value any, auto, hint string) fieldArgs {
+		return fieldArgs{P: p, Name: name, Label: label, Type: typ, Value: value, Auto: auto, Hint: hint}
+	},
+}
+
+// fieldArgs is one labelled input with its error and hint.
+type fieldArgs struct {
+	P                             Page
+	Name, Label, Type, Auto, Hint string
+	Value                         any
+	Req                           bool
+}
+
+// Page is what every template receives.
+type Page struct {
+	Title  string
+	CSRF   string
+	Frame  *Frame  // the signed-in frame; nil on public pages
+	Errors Errors  // shown next to fields and in the alert summary
+	Notice string  // a success message (after a redirect)
+	Form   any     // the values typed so far (never a password)
+	Data   any     // what the page shows
+	Status int     // HTTP status; 200 when zero
+	Path   string  // the request path, for the current menu entry
+	Office *Office // the current office, for pages that act in it
+}
+
+// Render writes a page. Pages are never cached (the edge sets no-store).
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, name string, p Page) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	if p.CSRF == "" {
+		p.CSRF = CSRFToken(w, req)
+	}
+	if p.Path == "" {
+		p.Path = req.URL.Path
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	status := p.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Redirect answers a successful POST (or a page that lives elsewhere) with
+// 303 See Other, so a reload never repeats the change.
+func Redirect(w http.ResponseWriter, req *http.Request, to string) error {
+	http.Redirect(w, req, to, http.StatusSeeOther)
+	return nil
+}
