@@ -29,6 +29,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
+	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
@@ -129,6 +130,17 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The table's stream feeds the events function, as the CDK stack's event
+	// source mapping does; the position is kept next to the data.
+	checkpoint := filepath.Join(root, *dataDir, "outbox-checkpoint.json")
+	if *inMemory {
+		checkpoint = ""
+	}
+	outbox, err := stack.StartOutbox(ctx, awsCfg, a.Config.TableName, st.Handlers[route.FunctionEvents], st.Sink, checkpoint, log)
+	if err != nil {
+		return err
+	}
+	defer outbox.Close()
 	if _, err := stack.DeployReview(ctx, awsCfg, reviewStateMachine, st.InvokeURL); err != nil {
 		return err
 	}
@@ -213,7 +225,7 @@ Gatehouse is running (ready in %.1fs). Ctrl-C stops everything.
   API (API Gateway)     %s          try: curl %s/v1/health
   Lambda Invoke API     %s          functions: %v
   Mailbox (SES)         %s          every email sent; JSON at %s/store
-  EventBridge sink      %s/events
+  EventBridge sink      %s/events          dead letters: /dead-letters
   Step Functions        %s          review state machine %s
   DynamoDB Local        %s
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/event"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -48,6 +49,7 @@ type App struct {
 	Ops      *ops.Handler
 	Members  *member.Service
 	Reviews  *review.Service
+	Events   event.Function
 }
 
 // New builds the App. It does no I/O.
@@ -66,6 +68,7 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
+	a.newEvents(awsCfg, now)
 	return a
 }
 
@@ -122,6 +125,9 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 	}
 	if function == route.FunctionReview {
 		return a.reviewTaskHandler(), nil
+	}
+	if function == route.FunctionEvents {
+		return a.eventsHandler(), nil
 	}
 	h, err := a.HTTPHandler(function)
 	if err != nil {

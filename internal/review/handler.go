@@ -3,6 +3,8 @@ package review
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ops"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
 // Handlers serves the registration and review routes.
@@ -231,18 +234,13 @@ func (s *Service) importClaimReferences(ctx context.Context, payload json.RawMes
 	refs := make([]ClaimReference, 0, len(in.Claims))
 	seen := map[string]bool{}
 	for i, c := range in.Claims {
-		n := NormalizeClaimNumber(c.ClaimNumber)
+		ref, field, problem := claimReference(o, c.ClaimNumber, c.NPI)
 		switch {
-		case len(n) < 5 || len(n) > 40:
-			fields[fmtIndex("claims", i, "claim_number")] = "must be 5 to 40 characters"
-		case c.NPI != "" && !o.HasProvider(c.NPI):
-			fields[fmtIndex("claims", i, "npi")] = "is not a provider of this organization"
-		default:
-			ref := ClaimReference{OrgID: o.ID, NPI: c.NPI, Hash: HashClaimNumber(o.ID, n)}
-			if !seen[ref.NPI+ref.Hash] {
-				seen[ref.NPI+ref.Hash] = true
-				refs = append(refs, ref)
-			}
+		case problem != "":
+			fields[fmtIndex("claims", i, field)] = problem
+		case !seen[ref.NPI+ref.Hash]:
+			seen[ref.NPI+ref.Hash] = true
+			refs = append(refs, ref)
 		}
 	}
 	if len(fields) > 0 {
@@ -252,6 +250,39 @@ func (s *Service) importClaimReferences(ctx context.Context, payload json.RawMes
 		return nil, err
 	}
 	return map[string]int{"imported": len(refs)}, nil
+}
+
+// claimReference checks one claim number (and provider) of org o; a problem
+// names the field it is about.
+func claimReference(o org.Org, claimNumber, npi string) (ref ClaimReference, field, problem string) {
+	n := NormalizeClaimNumber(claimNumber)
+	switch {
+	case len(n) < 5 || len(n) > 40:
+		return ref, "claim_number", "must be 5 to 40 characters"
+	case npi != "" && !o.HasProvider(npi):
+		return ref, "npi", "is not a provider of this organization"
+	}
+	return ClaimReference{OrgID: o.ID, NPI: npi, Hash: HashClaimNumber(o.ID, n)}, "", ""
+}
+
+// RecordClaimReference records one claim reference from the claims system
+// (claims / ClaimReferenceRecorded, F27): only its hash is kept.
+func (s *Service) RecordClaimReference(ctx context.Context, orgID, claimNumber, npi string) error {
+	if orgID == "" {
+		return fault.Validation(map[string]string{"org_id": "is required"})
+	}
+	o, err := s.store.GetOrg(ctx, orgID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return fault.Validation(map[string]string{"org_id": "no such organization"})
+	}
+	if err != nil {
+		return fmt.Errorf("record claim reference: %w", err)
+	}
+	ref, field, problem := claimReference(o, claimNumber, npi)
+	if problem != "" {
+		return fault.Validation(map[string]string{field: problem})
+	}
+	return s.store.PutClaimReferences(ctx, []ClaimReference{ref})
 }
 
 func fmtIndex(list string, i int, field string) string {

@@ -55,13 +55,16 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 // start runs the app of cfg behind the local front doors on free ports.
 func start(t *testing.T, cfg config.Config) *Harness {
 	t.Helper()
+	sink, sinkURL := sharedSink(t)
+	withBus(t, &cfg)
 	awsCfg := testenv.AWSConfig(t)
 	calls := testenv.CountCalls(&awsCfg)
 	a := app.New(cfg, awsCfg, testenv.Logger(t))
-	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
+	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Sink: sink}, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.EventsURL = sinkURL
 	t.Cleanup(st.Close)
 	return &Harness{T: t, Stack: st, App: a, Calls: calls, mfa: map[string]*mfaLogin{}}
 }
