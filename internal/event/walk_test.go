@@ -33,12 +33,12 @@ type walk struct {
 	admin string
 }
 
-func newWalk(t *testing.T) walk {
+func newWalk(t *testing.T) (walk, *stack.Outbox) {
 	h := stacktest.NewReview(t)
-	h.StartOutbox()
+	ob := h.StartOutbox()
 	tin := uniqueTIN()
 	org, admin := h.NewAdminOrg("Events Clinic "+tin, tin, "events.admin"+tin)
-	return walk{h: h, org: org, tin: tin, admin: admin}
+	return walk{h: h, org: org, tin: tin, admin: admin}, ob
 }
 
 func (w walk) do(method, rest string, body any) stacktest.Reply {
@@ -79,7 +79,7 @@ func detail(t *testing.T, e stack.Event) event.Detail {
 // contract names and checks that the outbox published each change once, with
 // the actor, the request id and the subject's ids, valid against its schema.
 func TestWalkThroughPublishesEvents(t *testing.T) {
-	w := newWalk(t)
+	w, outbox := newWalk(t)
 	h := w.h
 
 	// A user created by the administrator, then run through its life.
@@ -201,6 +201,14 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 
 	if os.Getenv("GATEHOUSE_UPDATE_EVENT_FIXTURES") != "" {
 		writeFixtures(t, got)
+		// The largest stream batch, as Lambda's event source mapping hands it over.
+		var batch any
+		_ = json.Unmarshal(outbox.LargestBatch(), &batch)
+		redact(batch)
+		raw, _ := json.MarshalIndent(batch, "", "  ")
+		if err := os.WriteFile(filepath.Join(repoRoot(t), "events", "dynamodb", "stream-batch.json"), append(raw, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -216,6 +224,26 @@ func writeFixtures(t *testing.T, got map[string][]stack.Event) {
 			"account": "000000000000", "time": e.Time.Format(time.RFC3339), "region": "us-east-1", "resources": []string{}, "detail": e.Detail}, "", "  ")
 		if err := os.WriteFile(filepath.Join(dir, dt+".json"), append(raw, '\n'), 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// redact blanks the stored secrets (hashes, task tokens) of a stream batch
+// before it is kept as a fixture: they mean nothing to the outbox.
+func redact(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			switch k {
+			case "PasswordHash", "TokenHash", "DecisionToken", "VerifyToken", "TOTPSecret":
+				x[k] = map[string]any{"S": "(redacted in the fixture)"}
+			default:
+				redact(e)
+			}
+		}
+	case []any:
+		for _, e := range x {
+			redact(e)
 		}
 	}
 }

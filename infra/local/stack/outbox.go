@@ -36,6 +36,8 @@ type Outbox struct {
 
 	published  atomic.Int64 // records handed to the function and not reported failed
 	checkpoint string
+	largest    atomic.Value // []byte: the largest batch handed to the function
+	largestN   int
 	cancel     context.CancelFunc
 	done       sync.WaitGroup
 }
@@ -72,6 +74,13 @@ func StartOutbox(ctx context.Context, awsCfg aws.Config, table string, fn lambda
 
 // Published counts the records the function took without a failure.
 func (o *Outbox) Published() int64 { return o.published.Load() }
+
+// LargestBatch is the payload of the most records handed to the function
+// so far (fixtures are taken from it).
+func (o *Outbox) LargestBatch() []byte {
+	b, _ := o.largest.Load().([]byte)
+	return b
+}
 
 // Close stops reading.
 func (o *Outbox) Close() {
@@ -265,6 +274,10 @@ func (o *Outbox) invoke(ctx context.Context, recs []types.Record) (string, error
 	payload, err := json.Marshal(map[string]any{"Records": lambdaRecords(recs, o.streamARN)})
 	if err != nil {
 		return "", err
+	}
+	if len(recs) > o.largestN {
+		o.largestN = len(recs)
+		o.largest.Store(payload)
 	}
 	res, err := o.fn.Invoke(ctx, payload)
 	if err != nil {
