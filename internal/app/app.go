@@ -67,6 +67,7 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Ops:     ops.NewHandler(orgs, invites, log),
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
+	a.Ops.Audit = store
 	a.newReview(awsCfg, mailer, now)
 	a.newEvents(awsCfg, now)
 	return a

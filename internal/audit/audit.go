@@ -40,6 +40,14 @@ const (
 	ActionEmployeeCreate = "employee.create"
 	ActionEmployeeUpdate = "employee.update"
 	ActionOrgSettings    = "org.settings"
+
+	ActionInviteCreate = "invite.create"
+	ActionInviteResend = "invite.resend"
+	ActionInviteRevoke = "invite.revoke"
+	// ActionRegistrationDecide is followed by the decision: registration.approve, .deny, .modify.
+	ActionRegistrationDecide = "registration."
+	// ActionOps is followed by the command: ops.CreateOrganization, …
+	ActionOps = "ops."
 )
 
 // Actor is who acts and from where; handlers build it from the request.
@@ -58,6 +66,25 @@ func ActorFrom(r *http.Request, userID, username string) Actor {
 		ip = host
 	}
 	return Actor{UserID: userID, Username: username, RequestID: logging.RequestID(r.Context()), IP: ip}
+}
+
+type ctxKey struct{}
+
+// WithActor stores the actor of a request (the guard does, once it knows
+// who is signed in) for services that audit deep in a call.
+func WithActor(ctx context.Context, a Actor) context.Context { return context.WithValue(ctx, ctxKey{}, a) }
+
+// ActorOf is the actor stored in ctx; without one, the actor the logging
+// context names (ops, an integration) with the request id.
+func ActorOf(ctx context.Context) Actor {
+	if a, ok := ctx.Value(ctxKey{}).(Actor); ok {
+		return a
+	}
+	id := logging.Actor(ctx)
+	if id == "" {
+		id = "system"
+	}
+	return Actor{UserID: id, Username: id, RequestID: logging.RequestID(ctx)}
 }
 
 // Entry records action on target in org, now.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -84,6 +85,7 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 			return h(w, r)
 		}
 		ctx := logging.WithActor(WithPrincipal(r.Context(), p), p.User.ID)
+		ctx = audit.WithActor(ctx, audit.ActorFrom(r, p.User.ID, p.User.Username))
 		if p.User.PasswordChangeRequired && !whilePasswordChange[rt.Name] {
 			return ErrPasswordChangeRequired
 		}

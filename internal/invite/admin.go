@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
@@ -21,9 +22,10 @@ type AdminStore interface {
 	GetInvite(ctx context.Context, orgID, id string) (Invite, error)
 	ListInvites(ctx context.Context, orgID string, status Status, limit int, cursor string) ([]Invite, string, error)
 	// ResendInvite revokes old and stores next in one transaction (fault.ErrConflict once old is used).
-	ResendInvite(ctx context.Context, old, next Invite) error
+	// a is the audit entry of the change, written in the same transaction.
+	ResendInvite(ctx context.Context, old, next Invite, a audit.Entry) error
 	// RevokeInvite ends an unused invite and its link (fault.ErrConflict once used).
-	RevokeInvite(ctx context.Context, inv Invite) error
+	RevokeInvite(ctx context.Context, inv Invite, a audit.Entry) error
 	UserExistsByEmail(ctx context.Context, email string) (bool, error)
 }
 
@@ -167,8 +169,9 @@ func (s *Service) Resend(ctx context.Context, admin AdminStore, who Inviter, id 
 	if err != nil {
 		return Invite{}, fmt.Errorf("resend invite: %w", err)
 	}
-	replace := func(ctx context.Context, next Invite) error {
-		err := admin.ResendInvite(ctx, old, next)
+	replace := func(ctx context.Context, next Invite, a audit.Entry) error {
+		a.Target = "invite:" + old.ID + " -> invite:" + next.ID
+		err := admin.ResendInvite(ctx, old, next, a)
 		if errors.Is(err, fault.ErrConflict) {
 			return ErrInviteUsed
 		}
@@ -184,7 +187,8 @@ func (s *Service) Revoke(ctx context.Context, admin AdminStore, who Inviter, id 
 	if err != nil {
 		return err
 	}
-	if err := admin.RevokeInvite(ctx, inv); errors.Is(err, fault.ErrConflict) {
+	entry := audit.ActorOf(ctx).Entry(inv.OrgID, audit.ActionInviteRevoke, "invite:"+inv.ID, s.now())
+	if err := admin.RevokeInvite(ctx, inv, entry); errors.Is(err, fault.ErrConflict) {
 		return ErrInviteUsed
 	} else if err != nil {
 		return fmt.Errorf("revoke invite %s: %w", id, err)

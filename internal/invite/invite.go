@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -50,7 +51,8 @@ type Invite struct {
 // Store keeps invites and their link tokens.
 type Store interface {
 	// CreateInvite stores the invite and its link token together.
-	CreateInvite(ctx context.Context, inv Invite) error
+	// a is the invite's audit entry, written in the same transaction.
+	CreateInvite(ctx context.Context, inv Invite, a audit.Entry) error
 	// InviteByToken finds an unused invite by its token hash.
 	InviteByToken(ctx context.Context, tokenHash string) (Invite, error)
 	// AcceptInviteNewUser consumes the link and creates the user, its unique
@@ -111,7 +113,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Invite, error) {
 
 // create stores the invite (through store, when given, else CreateInvite)
 // and emails its link; hasLogin switches the email to "sign in first".
-func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, store func(context.Context, Invite) error) (Invite, error) {
+func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, store func(context.Context, Invite, audit.Entry) error) (Invite, error) {
 	email := account.NormalizeEmail(in.Email)
 	if p := account.EmailProblem(email); p != "" {
 		return Invite{}, fault.Validation(map[string]string{"email": p})
@@ -125,10 +127,11 @@ func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, sto
 		ID: ident.New(), OrgID: in.OrgID, OrgName: in.OrgName, Email: email, Role: in.Role, Scope: in.Scope,
 		Status: StatusSent, InvitedBy: in.InvitedBy, CreatedAt: now, ExpiresAt: now.Add(LinkLifetime), TokenHash: tokenHash,
 	}
+	action := audit.ActionInviteResend
 	if store == nil {
-		store = s.store.CreateInvite
+		store, action = s.store.CreateInvite, audit.ActionInviteCreate
 	}
-	if err := store(ctx, inv); err != nil {
+	if err := store(ctx, inv, audit.ActorOf(ctx).Entry(inv.OrgID, action, "invite:"+inv.ID, now)); err != nil {
 		return Invite{}, fmt.Errorf("create invite: %w", err)
 	}
 	msg, err := mail.Render("invite", email, map[string]any{"HasLogin": hasLogin,

@@ -3,6 +3,7 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,8 +14,10 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
@@ -42,10 +45,18 @@ type Invites interface {
 	Create(ctx context.Context, in invite.CreateInput) (invite.Invite, error)
 }
 
+// AuditLog writes an audit entry on its own.
+type AuditLog interface {
+	PutAudit(ctx context.Context, e audit.Entry) error
+}
+
 // Handler runs operator commands.
 type Handler struct {
-	orgs     Orgs
-	invites  Invites
+	orgs    Orgs
+	invites Invites
+	// Audit, when set, records each command that acts in an org in that
+	// org's audit log (F26), after the command succeeded.
+	Audit    AuditLog
 	log      *slog.Logger
 	commands map[string]func(context.Context, json.RawMessage) (any, error)
 }
@@ -82,12 +93,45 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, err
 		sort.Strings(names)
 		return nil, &CommandError{Code: "unknown_command", Message: fmt.Sprintf("Unknown command %q; known: %s.", head.Command, strings.Join(names, ", "))}
 	}
+	ctx = logging.WithActor(ctx, Actor)
 	h.log.InfoContext(ctx, "ops command", "command", head.Command)
 	out, err := run(ctx, payload)
 	if err != nil {
 		return nil, h.commandError(ctx, head.Command, err)
 	}
+	if err := h.audit(ctx, head.Command, payload, out); err != nil {
+		// The command is done; a missing entry is logged loudly, not reported as its failure.
+		h.log.ErrorContext(ctx, "ops command not audited", "command", head.Command, "error", err.Error())
+	}
 	return out, nil
+}
+
+// Actor is the actor of operator commands in audit entries and events.
+const Actor = "ops"
+
+// audit records a command that names its org (in its payload or its
+// result) in that org's log; reads (List…) name none.
+func (h *Handler) audit(ctx context.Context, command string, payload json.RawMessage, out any) error {
+	if h.Audit == nil || strings.HasPrefix(command, "List") {
+		return nil
+	}
+	var in, res struct {
+		OrgID          string `json:"org_id"`
+		RegistrationID string `json:"registration_id"`
+	}
+	_ = json.Unmarshal(payload, &in)
+	if raw, err := json.Marshal(out); err == nil {
+		_ = json.Unmarshal(raw, &res)
+	}
+	orgID := cmp.Or(res.OrgID, in.OrgID)
+	if orgID == "" {
+		return nil
+	}
+	target := "org:" + orgID
+	if id := cmp.Or(res.RegistrationID, in.RegistrationID); id != "" {
+		target = "registration:" + id
+	}
+	return h.Audit.PutAudit(ctx, audit.ActorOf(ctx).Entry(orgID, audit.ActionOps+command, target, time.Now()))
 }
 
 func (h *Handler) commandError(ctx context.Context, command string, err error) error {

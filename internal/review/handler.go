@@ -316,7 +316,7 @@ func (s *Service) decideRegistration(ctx context.Context, payload json.RawMessag
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"registration_id": in.RegistrationID, "status": status}, nil
+	return map[string]any{"registration_id": in.RegistrationID, "org_id": orgID, "status": status}, nil
 }
 
 // escalatedView is one request waiting for ops (ListEscalatedRegistrations).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -408,7 +409,12 @@ func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in
 		detail = fmt.Sprintf("role %s, scope %s", d.Role, d.Scope)
 	}
 	ev := Event{At: d.At, Actor: d.By, Name: d.ByName, Action: d.Kind, Detail: detail}
-	claimed, err := s.store.ClaimDecision(ctx, r, d, status, ev)
+	actor := audit.ActorOf(ctx)
+	if who.Ops {
+		actor.UserID, actor.Username = "ops", "ops"
+	}
+	entry := actor.Entry(r.OrgID, audit.ActionRegistrationDecide+d.Kind, "registration:"+r.ID, d.At)
+	claimed, err := s.store.ClaimDecision(ctx, r, d, status, ev, entry)
 	if errors.Is(err, fault.ErrConflict) {
 		return "", ErrAlreadyDecided
 	}

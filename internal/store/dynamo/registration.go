@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 )
@@ -307,7 +308,9 @@ func (s *Store) AwaitDecision(ctx context.Context, orgID, id string, status revi
 
 // ClaimDecision records the one decision: it succeeds only while the
 // request is pending and undecided, so of many concurrent decisions one wins.
-func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d review.Decision, status review.Status, ev review.Event) (review.Registration, error) {
+// The decision's audit entry a is written in the same transaction; the
+// registration is then read back (a transaction returns no item).
+func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d review.Decision, status review.Status, ev review.Event, a audit.Entry) (review.Registration, error) {
 	dr := decisionRecord{Kind: d.Kind, Role: string(d.Role), Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: formatTime(d.At)}
 	if d.Kind == review.DecisionModify {
 		dr.Scope = d.Scope.String()
@@ -324,7 +327,25 @@ func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d revi
 	if status == review.StatusDeclined {
 		set += ", PasswordHash"
 	}
-	return s.updateRegistration(ctx, "claim decision", r.OrgID, r.ID, set, "#status = :was AND attribute_not_exists(Decision)", nil, v)
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return review.Registration{}, err
+	}
+	claim := types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(orgPK(r.OrgID), registrationSK(r.ID)),
+		UpdateExpression:          aws.String(set),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND (#status = :was AND attribute_not_exists(Decision))"),
+		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
+		ExpressionAttributeValues: v,
+	}}
+	if err := s.transact(ctx, "claim decision", []types.TransactWriteItem{claim, ai}); err != nil {
+		return review.Registration{}, err
+	}
+	var rec registrationRecord
+	if err := s.getItem(ctx, "claimed registration", orgPK(r.OrgID), registrationSK(r.ID), &rec); err != nil {
+		return review.Registration{}, err
+	}
+	return rec.registration(), nil
 }
 
 // ExpireReview invalidates a request nobody decided.
