@@ -225,10 +225,18 @@ type MeView struct {
 	User        account.UserView         `json:"user"`
 	Memberships []account.MembershipView `json:"memberships"`
 	ActiveOrgID string                   `json:"active_org_id"`
+	// Privileges are the effective module levels in the active org (role
+	// defaults and per-user overrides, F19): what any portal module may
+	// show this person. Empty without an active membership.
+	Privileges map[account.Module]account.Level `json:"privileges"`
 }
 
 func meView(p Principal) MeView {
-	return MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID}
+	privs := map[account.Module]account.Level{}
+	if m, ok := p.Membership(p.Session.ActiveOrgID); ok {
+		privs = m.EffectivePrivileges()
+	}
+	return MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID, Privileges: privs}
 }
 
 // Me is GET /v1/me.
