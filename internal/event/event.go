@@ -3,10 +3,14 @@
 // roster and claim events it accepts.
 package event
 
-import "time"
+import (
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/event/rule"
+)
 
 // Source is the EventBridge source of every event Gatehouse publishes.
-const Source = "gatehouse"
+const Source = rule.Published
 
 // DetailType names a published event.
 type DetailType string

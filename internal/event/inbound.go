@@ -12,30 +12,14 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/event/rule"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
-// Rule is one inbound subscription: events of Source and DetailType on the
-// Gatehouse bus go to the events function. The CDK stack deploys one
-// EventBridge rule per entry and the local sink delivers by the same list.
-type Rule struct {
-	Name       string
-	Source     string
-	DetailType string
-}
-
-// InboundRules are the accepted events (api-contract.md, "Events (F27)");
-// each has a JSON Schema in events/schemas/inbound/<DetailType>.json.
-var InboundRules = []Rule{
-	{Name: "RosterSync", Source: "pms.roster", DetailType: "EmployeeUpserted"},
-	{Name: "ClaimReferences", Source: "claims", DetailType: "ClaimReferenceRecorded"},
-}
-
-// Matches reports whether the rule delivers an event of source and detailType.
-func (r Rule) Matches(source, detailType string) bool {
-	return r.Source == source && r.DetailType == detailType
-}
+// InboundRules are the accepted events: the rules the CDK stack deploys and
+// the local sink applies.
+var InboundRules = rule.Inbound
 
 // DeadLetter is an inbound event Gatehouse refused, and why. It changed nothing.
 type DeadLetter struct {

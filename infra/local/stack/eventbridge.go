@@ -14,7 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/gatehouse-dev/gatehouse/internal/event"
+	"github.com/gatehouse-dev/gatehouse/internal/event/rule"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
@@ -40,7 +40,7 @@ type DeadLetter struct {
 }
 
 // EventSink is the local EventBridge: it answers PutEvents (JSON 1.1) and
-// keeps every event (GET /events); inbound events that an event.InboundRules
+// keeps every event (GET /events); inbound events that an rule.Inbound
 // rule matches are delivered to the events function attached to their bus,
 // asynchronously, as EventBridge does. It also answers SQS SendMessage
 // (JSON 1.0) for the dead-letter queue (GET /dead-letters).
@@ -192,9 +192,9 @@ func (s *EventSink) putEvents(w http.ResponseWriter, body []byte) {
 		if e.Time != nil {
 			ev.Time = time.Unix(int64(*e.Time), 0).UTC()
 		}
-		for _, rule := range event.InboundRules {
-			if rule.Matches(ev.Source, ev.DetailType) && s.functions[bus] != nil {
-				ev.Delivered = rule.Name
+		for _, r := range rule.Inbound {
+			if r.Matches(ev.Source, ev.DetailType) && s.functions[bus] != nil {
+				ev.Delivered = r.Name
 				deliver = append(deliver, ev)
 			}
 		}

@@ -533,30 +533,21 @@ type claimRefRecord struct {
 	NPI    string `dynamodbav:",omitempty"`
 }
 
-// PutClaimReferences stores claim hashes, 25 per BatchWriteItem, retrying unprocessed items.
+// PutClaimReferences stores claim hashes, 100 per TransactWriteItems (the
+// functions' IAM grants item writes, no batch writes). Refs are distinct;
+// storing one again overwrites it with itself.
 func (s *Store) PutClaimReferences(ctx context.Context, refs []review.ClaimReference) error {
-	for i := 0; i < len(refs); i += 25 {
-		var reqs []types.WriteRequest
-		for _, ref := range refs[i:min(i+25, len(refs))] {
+	for i := 0; i < len(refs); i += 100 {
+		var items []types.TransactWriteItem
+		for _, ref := range refs[i:min(i+100, len(refs))] {
 			item, err := marshal(claimRefRecord{PK: orgPK(ref.OrgID), SK: claimRefSK(ref.Hash, ref.NPI), Type: "ClaimReference", NPI: ref.NPI})
 			if err != nil {
 				return err
 			}
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}})
 		}
-		pending := map[string][]types.WriteRequest{s.table: reqs}
-		for attempt := 0; len(pending[s.table]) > 0; attempt++ {
-			if attempt == 5 {
-				return fault.Unavailable(errors.New("import claim references: items left unprocessed"))
-			}
-			res, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return s.wrap("import claim references", err)
-			}
-			pending = res.UnprocessedItems
-			if len(pending[s.table]) > 0 {
-				time.Sleep(time.Duration(50<<attempt) * time.Millisecond)
-			}
+		if err := s.transact(ctx, "import claim references", items); err != nil {
+			return err
 		}
 	}
 	return nil
