@@ -4,10 +4,12 @@
 //
 //	go run ./infra/local run [flags]        the whole system, with a demo org
 //	go run ./infra/local exec -- CMD ARGS   emulators on free ports around CMD (make test)
+//	go run ./infra/local openapi [URL]      print the OpenAPI document (make openapi-lint)
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,7 +38,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: local run [flags] | local exec -- command [args]")
+		fmt.Fprintln(os.Stderr, "usage: local run [flags] | local exec -- command [args] | local openapi [server URL]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -48,6 +50,12 @@ func main() {
 		err = run(ctx, os.Args[2:])
 	case "exec":
 		code, err = execWith(ctx, os.Args[2:])
+	case "openapi":
+		server := "http://localhost:8080"
+		if len(os.Args) > 2 {
+			server = os.Args[2]
+		}
+		err = json.NewEncoder(os.Stdout).Encode(app.OpenAPI(server))
 	default:
 		err = fmt.Errorf("unknown subcommand %q (run or exec)", os.Args[1])
 	}

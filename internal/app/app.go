@@ -19,8 +19,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/event"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
@@ -33,6 +35,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
+	"github.com/gatehouse-dev/gatehouse/internal/settings"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 )
 
@@ -158,12 +161,29 @@ func withLambdaID(ctx context.Context) context.Context {
 }
 
 func (a *App) openAPI(w http.ResponseWriter, r *http.Request) error {
-	return edge.JSON(w, http.StatusOK, openapi.Document(route.Table, a.Config.BaseURL.String()))
+	return edge.JSON(w, http.StatusOK, OpenAPI(a.Config.BaseURL.String()))
+}
+
+// OpenAPI is the API's OpenAPI document, served at GET /v1/openapi.json.
+func OpenAPI(serverURL string) map[string]any {
+	return openapi.Document(route.Table, serverURL, APIOps())
+}
+
+// APIOps documents every route: each feature's Ops and those of this package.
+func APIOps() openapi.Ops {
+	return openapi.Merge(auth.API(), invite.API(), review.API(), member.API(), employee.API(), settings.API(), audit.API(), openapi.Ops{
+		"health":  {Response: healthView{}, Status: http.StatusOK, Doc: "200 when the API and its table are reachable."},
+		"openapi": {Response: map[string]any{}, Status: http.StatusOK, Doc: "This document."},
+	})
+}
+
+type healthView struct {
+	Status string `json:"status" enum:"ok"`
 }
 
 func (a *App) health(w http.ResponseWriter, r *http.Request) error {
 	if err := a.Store.Ping(r.Context()); err != nil {
 		return err
 	}
-	return edge.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return edge.JSON(w, http.StatusOK, healthView{Status: "ok"})
 }

@@ -24,7 +24,7 @@ func NewHandlers(svc *Service, sessions Sessions) *Handlers {
 type loginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
-	OTP      string `json:"otp"`
+	OTP      string `json:"otp,omitempty" doc:"The TOTP code or a recovery code, for a login with a second factor."`
 }
 
 type loginResponse struct {
@@ -137,8 +137,12 @@ func (h *Handlers) ChangePassword(w http.ResponseWriter, r *http.Request) error 
 }
 
 type forgotRequest struct {
-	Username string `json:"username"`
-	Email    string `json:"email"`
+	Username string `json:"username,omitempty"`
+	Email    string `json:"email,omitempty"`
+}
+
+type forgotView struct {
+	Message string `json:"message"`
 }
 
 // Forgot is POST /v1/auth/password/forgot: 202 with the same body always.
@@ -150,15 +154,15 @@ func (h *Handlers) Forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.Forgot(r.Context(), req.Username, req.Email); err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusAccepted, map[string]string{
-		"message": "If an account matches, we have emailed it a link to set a new password. The link works for one hour.",
+	return httpapi.JSON(w, http.StatusAccepted, forgotView{
+		Message: "If an account matches, we have emailed it a link to set a new password. The link works for one hour.",
 	})
 }
 
 type resetRequest struct {
 	Token       string `json:"token"`
 	NewPassword string `json:"new_password"`
-	CodeWord    string `json:"code_word"`
+	CodeWord    string `json:"code_word,omitempty" doc:"Required when the org has a practice code word (F6)."`
 }
 
 // Reset is POST /v1/auth/password/reset.
@@ -180,12 +184,20 @@ func (h *Handlers) RotateCodeWord(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string]string{"code_word": word})
+	return httpapi.JSON(w, http.StatusOK, codeWordView{CodeWord: word})
+}
+
+type codeWordView struct {
+	CodeWord string `json:"code_word" doc:"Shown once."`
 }
 
 type reauthRequest struct {
-	CurrentPassword string `json:"current_password"`
-	OTP             string `json:"otp"`
+	CurrentPassword string `json:"current_password,omitempty"`
+	OTP             string `json:"otp,omitempty"`
+}
+
+type recoveryCodesView struct {
+	RecoveryCodes []string `json:"recovery_codes"`
 }
 
 // StartTOTP is POST /v1/auth/mfa/totp. Changing the second factor needs the
@@ -217,7 +229,7 @@ func (h *Handlers) VerifyTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string][]string{"recovery_codes": codes})
+	return httpapi.JSON(w, http.StatusOK, recoveryCodesView{RecoveryCodes: codes})
 }
 
 // MeView is the body of GET /v1/me.
@@ -245,11 +257,13 @@ func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) error {
 	return httpapi.JSON(w, http.StatusOK, meView(p))
 }
 
+type switchOrgRequest struct {
+	OrgID string `json:"org_id"`
+}
+
 // SwitchOrg is PUT /v1/me/active-org.
 func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		OrgID string `json:"org_id"`
-	}
+	var req switchOrgRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
@@ -264,7 +278,7 @@ func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request) error {
 type linkRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
-	OTP      string `json:"otp"`
+	OTP      string `json:"otp,omitempty"`
 }
 
 // Link is POST /v1/me/links (F8).

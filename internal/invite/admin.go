@@ -47,9 +47,9 @@ type Inviter struct {
 
 // BulkInput is POST /v1/orgs/{org}/invites.
 type BulkInput struct {
-	Emails string `json:"emails"`
-	Scope  string `json:"scope"`
-	Role   string `json:"role"`
+	Emails string `json:"emails" doc:"Comma-separated addresses, at most 50."`
+	Scope  string `json:"scope" doc:"org or provider:<NPI>."`
+	Role   string `json:"role" enum:"site-admin,provider-admin,portal-user,clerical-user,client"`
 }
 
 // ParseEmails splits a comma-separated list: spaces trimmed, empty entries
@@ -241,7 +241,7 @@ func (h *AdminHandlers) Create(w http.ResponseWriter, r *http.Request) error {
 	for _, inv := range invs {
 		items = append(items, viewOf(inv))
 	}
-	return httpapi.JSON(w, http.StatusCreated, map[string]any{"items": items})
+	return httpapi.JSON(w, http.StatusCreated, httpapi.List[inviteView]{Items: items})
 }
 
 // List is GET /v1/orgs/{org}/invites?status=.

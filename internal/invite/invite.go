@@ -168,10 +168,10 @@ func (s *Service) View(ctx context.Context, token string) (Invite, error) {
 
 // NewLogin is what a person gives to create their login from an invite.
 type NewLogin struct {
-	Username  string `json:"username"`
-	Password  string `json:"password"`
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
+	Username  string `json:"username,omitempty"`
+	Password  string `json:"password,omitempty"`
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
 }
 
 // AcceptNew creates a login from the invite.

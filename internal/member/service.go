@@ -65,17 +65,17 @@ func (a Admin) reaches(m account.Membership) bool { return a.Membership.Scope.Co
 
 // CreateInput is POST /v1/orgs/{org}/users.
 type CreateInput struct {
-	EmployeeID  string `json:"employee_id"`
+	EmployeeID  string `json:"employee_id,omitempty"`
 	FirstName   string `json:"first_name"`
-	MiddleName  string `json:"middle_name"`
+	MiddleName  string `json:"middle_name,omitempty"`
 	LastName    string `json:"last_name"`
 	Email       string `json:"email"`
-	Phone       string `json:"phone"`
+	Phone       string `json:"phone,omitempty"`
 	Username    string `json:"username"`
-	Role        string `json:"role"`
-	Scope       string `json:"scope"`
-	Credentials string `json:"credentials"`
-	Password    string `json:"password"`
+	Role        string `json:"role" enum:"site-admin,provider-admin,portal-user,clerical-user,client"`
+	Scope       string `json:"scope" doc:"org or provider:<NPI>, no wider than the administrator's."`
+	Credentials string `json:"credentials" enum:"temporary-password,email-link"`
+	Password    string `json:"password,omitempty" doc:"A temporary password of your choice; generated when left out."`
 }
 
 // Credential deliveries of a new user.
@@ -644,7 +644,7 @@ func (s *Service) otherSiteAdmin(ctx context.Context, orgID, userID string, atte
 type SetupInput struct {
 	Token       string `json:"token"`
 	NewPassword string `json:"new_password"`
-	CodeWord    string `json:"code_word"`
+	CodeWord    string `json:"code_word,omitempty"`
 }
 
 // maxCodeWordAttempts is how many wrong code words one link survives.

@@ -36,11 +36,17 @@ func (h *Handlers) Submit(w http.ResponseWriter, r *http.Request) error {
 	return httpapi.JSON(w, http.StatusAccepted, out)
 }
 
+type verifyRequest struct {
+	Token string `json:"token"`
+}
+
+type decidedView struct {
+	Status Status `json:"status"`
+}
+
 // Verify is POST /v1/registrations/verify.
 func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Token string `json:"token"`
-	}
+	var in verifyRequest
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
@@ -199,7 +205,7 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request, kind string) e
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string]Status{"status": status})
+	return httpapi.JSON(w, http.StatusOK, decidedView{Status: status})
 }
 
 // OpsCommands are the review's operator commands, for ops.Handler.Register.

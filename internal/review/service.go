@@ -56,16 +56,16 @@ func NewService(store Store, wf Workflow, mailer Mailer, link LinkMaker, setting
 // Request is the public registration form (POST /v1/registrations).
 type Request struct {
 	TIN         string `json:"tin"`
-	NPI         string `json:"npi"`
-	Level       string `json:"level"`
+	NPI         string `json:"npi,omitempty"`
+	Level       string `json:"level" enum:"org,provider"`
 	FirstName   string `json:"first_name"`
 	LastName    string `json:"last_name"`
 	Email       string `json:"email"`
-	Phone       string `json:"phone"`
+	Phone       string `json:"phone,omitempty"`
 	Username    string `json:"username"`
 	Password    string `json:"password"`
-	ClaimNumber string `json:"claim_number"`
-	ProviderDOB string `json:"provider_dob"`
+	ClaimNumber string `json:"claim_number,omitempty"`
+	ProviderDOB string `json:"provider_dob,omitempty"`
 	// Role is optional: portal-user (default) or clerical-user. Administrator
 	// roles are given only by a reviewer's Modify, never requested.
 	Role string `json:"role"`
@@ -350,10 +350,10 @@ func (s *Service) List(ctx context.Context, reviewer account.Membership, status 
 // DecisionInput is an approve, deny or modify.
 type DecisionInput struct {
 	Kind   string
-	Reason string `json:"reason"`
-	Note   string `json:"note"`
-	Role   string `json:"role"`
-	Scope  string `json:"scope"`
+	Reason string `json:"reason,omitempty" enum:"identity_not_verified,not_affiliated,duplicate_request,other" doc:"Deny: required."`
+	Note   string `json:"note,omitempty" doc:"Deny: required with reason other."`
+	Role   string `json:"role,omitempty" doc:"Modify: required."`
+	Scope  string `json:"scope,omitempty" doc:"Modify: org or provider:<NPI>."`
 }
 
 // Reviewer is who decides: a member of the org, or ops.
