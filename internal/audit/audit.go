@@ -72,7 +72,9 @@ type ctxKey struct{}
 
 // WithActor stores the actor of a request (the guard does, once it knows
 // who is signed in) for services that audit deep in a call.
-func WithActor(ctx context.Context, a Actor) context.Context { return context.WithValue(ctx, ctxKey{}, a) }
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
 
 // ActorOf is the actor stored in ctx; without one, the actor the logging
 // context names (ops, an integration) with the request id.

@@ -67,7 +67,7 @@ type Detail struct {
 	Level          string            `json:"level,omitempty"`  // RegistrationSubmitted: org or provider
 	Status         string            `json:"status,omitempty"` // invites and registrations
 	Changed        []string          `json:"changed,omitempty"`
-	Privileges     map[string]string `json:"privileges,omitempty"` // PrivilegesChanged: the per-module overrides now
+	Privileges     map[string]string `json:"privileges,omitempty"`  // PrivilegesChanged: the per-module overrides now
 	FromOrgID      string            `json:"from_org_id,omitempty"` // CodeListCopied
 	Copied         map[string]int    `json:"copied,omitempty"`      // CodeListCopied: entries copied per kind
 }

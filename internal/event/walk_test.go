@@ -122,7 +122,7 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 	want := map[string]int{
 		"InviteSent": 2, "InviteUsed": 1, "InviteRevoked": 1,
 		"UserCreated": 3, // the first administrator, the created user, the approved registrant
-		"UserLocked": 1, "UserUnlocked": 1, "UserChanged": 1, "PrivilegesChanged": 1, "PasswordReset": 1,
+		"UserLocked":  1, "UserUnlocked": 1, "UserChanged": 1, "PrivilegesChanged": 1, "PasswordReset": 1,
 		"UserDeleted": 1, "UserReactivated": 1, "EmployeeChanged": 1,
 		"RegistrationSubmitted": 1, "RegistrationDecided": 1,
 	}

@@ -31,7 +31,7 @@ func API() openapi.Ops {
 		"getUser": {Response: Detail{}, Status: http.StatusOK, Errors: user},
 		"updateUser": {Request: Patch{}, Response: Detail{}, Status: http.StatusOK,
 			Errors: map[int][]string{400: {"username_immutable"}, 403: {"scope_too_wide", "role_too_high"}, 404: {"user_not_found"}, 409: {"last_site_admin", "edit_conflict", "user_deleted"}}},
-		"deleteUser": {Status: http.StatusNoContent, Doc: "A logical delete of the membership in this org.", Errors: map[int][]string{404: {"user_not_found"}, 409: {"last_site_admin"}}},
+		"deleteUser":     {Status: http.StatusNoContent, Doc: "A logical delete of the membership in this org.", Errors: map[int][]string{404: {"user_not_found"}, 409: {"last_site_admin"}}},
 		"reactivateUser": {Response: Detail{}, Status: http.StatusOK, Errors: user},
 		"resetUserPassword": {Response: resetView{}, Status: http.StatusOK, Doc: "The user is emailed a temporary password.",
 			Errors: map[int][]string{404: {"user_not_found"}, 409: {"user_deleted"}}},

@@ -3,8 +3,8 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"testing"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
