@@ -68,7 +68,7 @@ type Request struct {
 	ProviderDOB string `json:"provider_dob,omitempty"`
 	// Role is optional: portal-user (default) or clerical-user. Administrator
 	// roles are given only by a reviewer's Modify, never requested.
-	Role string `json:"role"`
+	Role string `json:"role,omitempty" enum:"portal-user,clerical-user"`
 }
 
 // validate checks the form without I/O; every problem is named.
