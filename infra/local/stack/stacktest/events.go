@@ -28,9 +28,9 @@ var shared struct {
 	err  error
 }
 
-// sharedSink starts the process's sink and points the SDK's EventBridge and
-// SQS endpoints at it (before any harness loads its AWS configuration).
-func sharedSink(t *testing.T) (*stack.EventSink, string) {
+// Sink is the process's sink; it points the SDK's EventBridge and SQS
+// endpoints at it (before any harness loads its AWS configuration).
+func Sink(t testing.TB) (*stack.EventSink, string) {
 	t.Helper()
 	shared.once.Do(func() {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -55,7 +55,7 @@ func sharedSink(t *testing.T) (*stack.EventSink, string) {
 
 // withBus gives the configuration its own bus and dead-letter queue on the shared sink.
 func withBus(t *testing.T, cfg *config.Config) {
-	_, url := sharedSink(t)
+	_, url := Sink(t)
 	cfg.EventBus = "gatehouse-" + cfg.TableName
 	cfg.DeadLetterQueue = stack.DeadLetterQueueURL(url, cfg.EventBus)
 }

@@ -55,7 +55,7 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 // start runs the app of cfg behind the local front doors on free ports.
 func start(t *testing.T, cfg config.Config) *Harness {
 	t.Helper()
-	sink, sinkURL := sharedSink(t)
+	sink, sinkURL := Sink(t)
 	withBus(t, &cfg)
 	awsCfg := testenv.AWSConfig(t)
 	calls := testenv.CountCalls(&awsCfg)
