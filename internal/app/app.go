@@ -21,9 +21,13 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/codelist"
+	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/event"
+	"github.com/gatehouse-dev/gatehouse/internal/governance"
+	"github.com/gatehouse-dev/gatehouse/internal/help"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -49,10 +53,12 @@ type App struct {
 	Sessions *session.Service
 	Auth     *auth.Service
 	Guard    *auth.Guard
-	Ops      *ops.Handler
 	Members  *member.Service
 	Reviews  *review.Service
-	Events   event.Function
+	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
+	Governance *governance.Service
+	// Events is the events function: the outbox and the inbound events (F27).
+	Events event.Function
 }
 
 // New builds the App. It does no I/O.
@@ -67,11 +73,10 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
 		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
 		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
-		Ops:     ops.NewHandler(orgs, invites, log),
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
-	a.Ops.Audit = store
 	a.newReview(awsCfg, mailer, now)
+	a.newGovernance(mailer, now)
 	a.newEvents(awsCfg, now)
 	return a
 }
@@ -87,14 +92,17 @@ func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender,
 
 // handlers maps every route name of route.Table to its handler. Each feature
 // adds its own in a file of this package (handlers_<feature>.go).
-func (a *App) handlers() map[string]edge.HandlerFunc {
-	all := map[string]edge.HandlerFunc{"health": a.health, "openapi": a.openAPI}
-	for _, feature := range []map[string]edge.HandlerFunc{
+func (a *App) handlers() handlers {
+	all := handlers{"health": public(a.health), "openapi": public(a.openAPI)}
+	for _, feature := range []handlers{
 		a.authHandlers(),
 		a.passkeyHandlers(),
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
+		a.codeListHandlers(),
+		a.helpHandlers(),
+		a.governanceHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h
@@ -110,12 +118,9 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 	if len(routes) == 0 {
 		return nil, fmt.Errorf("no HTTP function named %q", function)
 	}
-	all := a.handlers()
-	mine := map[string]edge.HandlerFunc{}
-	for _, rt := range routes {
-		if h, ok := all[rt.Name]; ok {
-			mine[rt.Name] = h
-		}
+	mine, err := a.handlers().serving(routes)
+	if err != nil {
+		return nil, err
 	}
 	return edge.New(function, mine, a.Guard.Wrap, a.Log)
 }
@@ -123,8 +128,12 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 // LambdaHandler returns the Lambda handler of any function.
 func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 	if function == route.FunctionOps {
+		mux, err := a.commands()
+		if err != nil {
+			return nil, err
+		}
 		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
-			return a.Ops.Handle(withLambdaID(ctx), payload)
+			return mux.Handle(withLambdaID(ctx), payload)
 		}), nil
 	}
 	if function == route.FunctionReview {
@@ -150,6 +159,22 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 	}), nil
 }
 
+// commands is the ops function's command edge with every feature's commands.
+func (a *App) commands() (*command.Mux, error) {
+	mux := command.NewMux(a.Log)
+	mux.Audit = a.Store
+	for _, cmds := range []map[string]command.Func{
+		ops.NewCommands(a.Orgs, a.Invites, a.Log).All(),
+		review.NewCommands(a.Reviews).All(),
+		governance.NewCommands(a.Governance).All(),
+	} {
+		if err := mux.Register(cmds); err != nil {
+			return nil, err
+		}
+	}
+	return mux, nil
+}
+
 // Functions lists every function the App can serve.
 func Functions() []string { return route.Functions() }
 
@@ -171,10 +196,11 @@ func OpenAPI(serverURL string) map[string]any {
 
 // APIOps documents every route: each feature's Ops and those of this package.
 func APIOps() openapi.Ops {
-	return openapi.Merge(auth.API(), invite.API(), review.API(), member.API(), employee.API(), settings.API(), audit.API(), openapi.Ops{
-		"health":  {Response: healthView{}, Status: http.StatusOK, Doc: "200 when the API and its table are reachable."},
-		"openapi": {Response: map[string]any{}, Status: http.StatusOK, Doc: "This document."},
-	})
+	return openapi.Merge(auth.API(), invite.API(), review.API(), member.API(), employee.API(), settings.API(), audit.API(),
+		governance.API(), codelist.API(), help.API(), openapi.Ops{
+			"health":  {Response: healthView{}, Status: http.StatusOK, Doc: "200 when the API and its table are reachable."},
+			"openapi": {Response: map[string]any{}, Status: http.StatusOK, Doc: "This document."},
+		})
 }
 
 type healthView struct {

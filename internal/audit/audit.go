@@ -5,10 +5,10 @@ package audit
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -17,7 +17,7 @@ import (
 // Entry is one administrative action in one org.
 type Entry struct {
 	ID            string
-	OrgID         string
+	OrgID         ident.OrgID
 	At            time.Time
 	Actor         string // user id of the administrator
 	ActorUsername string
@@ -25,6 +25,9 @@ type Entry struct {
 	Target        string // e.g. "user:<id>"
 	RequestID     string
 	IP            string
+	// Detail says more than the target where an action needs it: the counts
+	// of a code-list copy, the authorization of a break-glass reactivation.
+	Detail string
 }
 
 // Actions written by running accounts.
@@ -50,7 +53,7 @@ const (
 	ActionOps = "ops."
 )
 
-// Actor is who acts and from where; handlers build it from the request.
+// Actor is who acts and from where; ActorOf builds it from the caller.
 type Actor struct {
 	UserID    string
 	Username  string
@@ -58,39 +61,18 @@ type Actor struct {
 	IP        string
 }
 
-// ActorFrom builds the actor of a request: the request id the edge gave it
-// and the source IP (API Gateway's sourceIp reaches Lambda as RemoteAddr).
-func ActorFrom(r *http.Request, userID, username string) Actor {
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
-	return Actor{UserID: userID, Username: username, RequestID: logging.RequestID(r.Context()), IP: ip}
+// ActorOf is the actor of a signed-in caller's request.
+func ActorOf(c caller.Caller) Actor {
+	return Actor{UserID: c.User.ID, Username: c.User.Username, RequestID: c.RequestID, IP: c.IP}
 }
 
-type ctxKey struct{}
-
-// WithActor stores the actor of a request (the guard does, once it knows
-// who is signed in) for services that audit deep in a call.
-func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, ctxKey{}, a)
-}
-
-// ActorOf is the actor stored in ctx; without one, the actor the logging
-// context names (ops, an integration) with the request id.
-func ActorOf(ctx context.Context) Actor {
-	if a, ok := ctx.Value(ctxKey{}).(Actor); ok {
-		return a
-	}
-	id := logging.Actor(ctx)
-	if id == "" {
-		id = "system"
-	}
-	return Actor{UserID: id, Username: id, RequestID: logging.RequestID(ctx)}
+// Ops is the actor of operator commands (the ops function, IAM-invoked).
+func Ops(ctx context.Context) Actor {
+	return Actor{UserID: "ops", Username: "ops", RequestID: logging.RequestID(ctx)}
 }
 
 // Entry records action on target in org, now.
-func (a Actor) Entry(orgID, action, target string, at time.Time) Entry {
+func (a Actor) Entry(orgID ident.OrgID, action, target string, at time.Time) Entry {
 	return Entry{ID: ident.New(), OrgID: orgID, At: at.UTC(), Actor: a.UserID, ActorUsername: a.Username, Action: action,
 		Target: target, RequestID: a.RequestID, IP: a.IP}
 }
@@ -98,7 +80,7 @@ func (a Actor) Entry(orgID, action, target string, at time.Time) Entry {
 // Store reads the audit log.
 type Store interface {
 	// ListAudit pages through an org's entries, newest first.
-	ListAudit(ctx context.Context, orgID string, limit int, cursor string) ([]Entry, string, error)
+	ListAudit(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]Entry, string, error)
 }
 
 // Handlers serves GET /v1/orgs/{org}/audit.
@@ -116,22 +98,23 @@ type View struct {
 	Target        string    `json:"target"`
 	RequestID     string    `json:"request_id"`
 	IP            string    `json:"ip"`
+	Detail        string    `json:"detail,omitempty"`
 }
 
 // List is GET /v1/orgs/{org}/audit: newest first, paged.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
 	}
-	entries, next, err := h.store.ListAudit(r.Context(), r.PathValue("org"), limit, cursor)
+	entries, next, err := h.store.ListAudit(r.Context(), c.Org, limit, cursor)
 	if err != nil {
 		return err
 	}
 	out := httpapi.List[View]{Items: make([]View, 0, len(entries)), NextCursor: next}
 	for _, e := range entries {
 		out.Items = append(out.Items, View{At: e.At, Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action,
-			Target: e.Target, RequestID: e.RequestID, IP: e.IP})
+			Target: e.Target, RequestID: e.RequestID, IP: e.IP, Detail: e.Detail})
 	}
 	return httpapi.JSON(w, http.StatusOK, out)
 }
@@ -144,11 +127,11 @@ const exportPage = 200
 
 // Export is GET /v1/orgs/{org}/audit/export: the whole log as text/csv,
 // newest first, streamed page by page (F26).
-func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Export(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	out := httpapi.NewCSV(w, "audit.csv", CSVHeader)
 	cursor := ""
 	for {
-		entries, next, err := h.store.ListAudit(r.Context(), r.PathValue("org"), exportPage, cursor)
+		entries, next, err := h.store.ListAudit(r.Context(), c.Org, exportPage, cursor)
 		if err != nil {
 			return out.Close(err)
 		}

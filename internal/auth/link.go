@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
@@ -28,12 +31,12 @@ type LinkStore interface {
 var ErrNotMember = fault.Forbidden("not_a_member", "You are not an active member of this organization.")
 
 // SwitchOrg makes orgID the org the session acts in.
-func (s *Service) SwitchOrg(ctx context.Context, p Principal, orgID string) (Principal, error) {
-	if _, ok := p.Membership(orgID); !ok {
-		return Principal{}, ErrNotMember
+func (s *Service) SwitchOrg(ctx context.Context, p caller.Caller, orgID ident.OrgID) (caller.Caller, error) {
+	if _, ok := p.MembershipIn(orgID); !ok {
+		return caller.Caller{}, ErrNotMember
 	}
 	if err := s.sessions.SetActiveOrg(ctx, p.Session.ID, orgID); err != nil {
-		return Principal{}, err
+		return caller.Caller{}, err
 	}
 	p.Session.ActiveOrgID = orgID
 	return p, nil
@@ -51,27 +54,27 @@ var ErrLinkSelf = fault.Invalid("link_self", "That is the login you are signed i
 // signed-in login (F8). The check counts toward the other account's lockout.
 // Orgs the login is already in are skipped. Both usernames are audited in
 // every org joined.
-func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp string, meta RequestMeta) (Principal, error) {
+func (s *Service) Link(ctx context.Context, p caller.Caller, username, pw, otp string) (caller.Caller, error) {
 	other, oms, err := s.checkPassword(ctx, username, pw)
 	if errors.Is(err, ErrInvalidCredentials) {
-		return Principal{}, ErrLinkCredentials
+		return caller.Caller{}, ErrLinkCredentials
 	}
 	if err != nil {
-		return Principal{}, err
+		return caller.Caller{}, err
 	}
 	if other.ID == p.User.ID {
-		return Principal{}, ErrLinkSelf
+		return caller.Caller{}, ErrLinkSelf
 	}
 	if other.LinkedTo != "" {
-		return Principal{}, fault.Conflict("already_linked", "That account has already been linked to a login.")
+		return caller.Caller{}, fault.Conflict("already_linked", "That account has already been linked to a login.")
 	}
 	if other.MFAEnabled {
 		if otp == "" {
-			return Principal{}, ErrMFARequired
+			return caller.Caller{}, ErrMFARequired
 		}
 		if _, _, ok := s.checkSecondFactor(other, otp); !ok {
 			s.recordFailure(ctx, other)
-			return Principal{}, ErrInvalidOTP
+			return caller.Caller{}, ErrInvalidOTP
 		}
 	}
 	now := s.now().UTC()
@@ -87,20 +90,20 @@ func (s *Service) Link(ctx context.Context, p Principal, username, pw, otp strin
 		}
 		m.UserID, m.CreatedAt = p.User.ID, now
 		add = append(add, m)
-		entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.account_linked", other.Username, meta))
+		entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.account_linked", other.Username))
 	}
 	err = s.store.LinkAccounts(ctx, p.User, other, add, entries)
 	if errors.Is(err, fault.ErrConflict) {
-		return Principal{}, fault.Conflict("already_linked", "That account changed meanwhile; try again.")
+		return caller.Caller{}, fault.Conflict("already_linked", "That account changed meanwhile; try again.")
 	}
 	if err != nil {
-		return Principal{}, fmt.Errorf("link %s into %s: %w", other.ID, p.User.ID, err)
+		return caller.Caller{}, fmt.Errorf("link %s into %s: %w", other.ID, p.User.ID, err)
 	}
 	p.Memberships = append(p.Memberships, add...)
 	return p, nil
 }
 
-func hasOrg(ms []account.Membership, orgID string) bool {
+func hasOrg(ms []account.Membership, orgID ident.OrgID) bool {
 	for _, m := range ms {
 		if m.OrgID == orgID {
 			return true
@@ -115,7 +118,7 @@ var ErrNotLinked = fault.NotFound("link_not_found", "No account with that userna
 // DeleteLinked logically deletes an account that was linked to the signed-in
 // login (F8: the unused username goes away) and ends its sessions; the
 // deletion is audited in every org the caller is an active member of.
-func (s *Service) DeleteLinked(ctx context.Context, p Principal, username string, meta RequestMeta) error {
+func (s *Service) DeleteLinked(ctx context.Context, p caller.Caller, username string) error {
 	id, err := s.store.UserIDByUsername(ctx, username)
 	if errors.Is(err, fault.ErrNotFound) {
 		return ErrNotLinked
@@ -133,7 +136,7 @@ func (s *Service) DeleteLinked(ctx context.Context, p Principal, username string
 	var entries []audit.Entry
 	for _, m := range p.Memberships {
 		if m.Active {
-			entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.linked_account_deleted", other.Username, meta))
+			entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.linked_account_deleted", other.Username))
 		}
 	}
 	err = s.store.DeleteLinkedUser(ctx, p.User.ID, other.ID, s.now().UTC(), entries)

@@ -13,6 +13,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 )
@@ -97,7 +98,7 @@ var ErrMFAAlreadyOn = fault.Conflict("mfa_already_enabled", "Two-step sign-in is
 var ErrNoEnrolment = fault.Conflict("mfa_enrolment_not_started", "Start the authenticator set-up first.")
 
 // StartTOTP begins enrolment: a new secret, pending until a code from it is verified.
-func (s *Service) StartTOTP(ctx context.Context, p Principal) (Enrolment, error) {
+func (s *Service) StartTOTP(ctx context.Context, p caller.Caller) (Enrolment, error) {
 	if p.User.MFAEnabled {
 		return Enrolment{}, ErrMFAAlreadyOn
 	}
@@ -114,7 +115,7 @@ func (s *Service) StartTOTP(ctx context.Context, p Principal) (Enrolment, error)
 
 // VerifyTOTP completes enrolment with a code from the app and returns the
 // recovery codes, shown this once; only their hashes are kept.
-func (s *Service) VerifyTOTP(ctx context.Context, p Principal, code string) ([]string, error) {
+func (s *Service) VerifyTOTP(ctx context.Context, p caller.Caller, code string) ([]string, error) {
 	if p.User.MFAEnabled {
 		return nil, ErrMFAAlreadyOn
 	}
@@ -135,6 +136,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, p Principal, code string) ([]s
 	}
 	if err != nil {
 		return nil, fmt.Errorf("enable totp of %s: %w", p.User.ID, err)
+	}
+	// The code just given is a second factor presented in this session.
+	if err := s.sessions.MarkSecondFactor(ctx, p.Session.ID); err != nil {
+		return nil, err
 	}
 	return codes, nil
 }

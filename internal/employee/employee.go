@@ -14,7 +14,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
@@ -28,31 +28,31 @@ const (
 
 // Employee is a person of an org.
 type Employee struct {
-	ID            string    `json:"id"`
-	OrgID         string    `json:"-"`
-	FirstName     string    `json:"first_name"`
-	LastName      string    `json:"last_name"`
-	MiddleInitial string    `json:"middle_initial,omitempty"`
-	ProviderType  string    `json:"provider_type,omitempty"`
-	EmployeeNo    string    `json:"employee_no,omitempty"`
-	Phone         string    `json:"phone,omitempty"`
-	Fax           string    `json:"fax,omitempty"`
-	Email         string    `json:"email,omitempty"`
-	Title         string    `json:"title,omitempty"`
-	Active        bool      `json:"active"`
-	Source        string    `json:"source"`
-	UserID        string    `json:"user_id,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	Rev           int       `json:"-"`
+	ID            string      `json:"id"`
+	OrgID         ident.OrgID `json:"-"`
+	FirstName     string      `json:"first_name"`
+	LastName      string      `json:"last_name"`
+	MiddleInitial string      `json:"middle_initial,omitempty"`
+	ProviderType  string      `json:"provider_type,omitempty"`
+	EmployeeNo    string      `json:"employee_no,omitempty"`
+	Phone         string      `json:"phone,omitempty"`
+	Fax           string      `json:"fax,omitempty"`
+	Email         string      `json:"email,omitempty"`
+	Title         string      `json:"title,omitempty"`
+	Active        bool        `json:"active"`
+	Source        string      `json:"source"`
+	UserID        string      `json:"user_id,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+	Rev           int         `json:"-"`
 }
 
 // Store keeps employees; every call is inside one org.
 type Store interface {
 	CreateEmployee(ctx context.Context, e Employee, a audit.Entry) error
-	GetEmployee(ctx context.Context, orgID, id string) (Employee, error)
+	GetEmployee(ctx context.Context, orgID ident.OrgID, id string) (Employee, error)
 	// SaveEmployee replaces an employee read at revision e.Rev; fault.ErrConflict if it changed.
 	SaveEmployee(ctx context.Context, e Employee, a audit.Entry) error
-	ListEmployees(ctx context.Context, orgID string, limit int, cursor string) ([]Employee, string, error)
+	ListEmployees(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]Employee, string, error)
 }
 
 var (
@@ -127,18 +127,13 @@ func NewHandlers(store Store, now func() time.Time) *Handlers {
 	return &Handlers{store: store, now: now}
 }
 
-func actor(r *http.Request) audit.Actor {
-	p, _ := auth.FromContext(r.Context())
-	return audit.ActorFrom(r, p.User.ID, p.User.Username)
-}
-
 // List is GET /v1/orgs/{org}/employees.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
 	}
-	es, next, err := h.store.ListEmployees(r.Context(), r.PathValue("org"), limit, cursor)
+	es, next, err := h.store.ListEmployees(r.Context(), c.Org, limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -149,29 +144,29 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Create is POST /v1/orgs/{org}/employees: a `manual` employee.
-func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in Input
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
 	now := h.now().UTC()
-	e := Employee{ID: ident.New(), OrgID: r.PathValue("org"), Source: SourceManual, Active: true, CreatedAt: now}
+	e := Employee{ID: ident.New(), OrgID: c.Org, Source: SourceManual, Active: true, CreatedAt: now}
 	if err := in.apply(&e); err != nil {
 		return err
 	}
-	if err := h.store.CreateEmployee(r.Context(), e, actor(r).Entry(e.OrgID, audit.ActionEmployeeCreate, "employee:"+e.ID, now)); err != nil {
+	if err := h.store.CreateEmployee(r.Context(), e, audit.ActorOf(c).Entry(e.OrgID, audit.ActionEmployeeCreate, "employee:"+e.ID, now)); err != nil {
 		return fmt.Errorf("create employee: %w", err)
 	}
 	return httpapi.JSON(w, http.StatusCreated, e)
 }
 
 // Update is PATCH /v1/orgs/{org}/employees/{id}; `pms` employees are read-only.
-func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in Input
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	orgID, id := r.PathValue("org"), r.PathValue("id")
+	orgID, id := c.Org, r.PathValue("id")
 	e, err := h.store.GetEmployee(r.Context(), orgID, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return ErrNotFound
@@ -185,7 +180,7 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(&e); err != nil {
 		return err
 	}
-	err = h.store.SaveEmployee(r.Context(), e, actor(r).Entry(orgID, audit.ActionEmployeeUpdate, "employee:"+id, h.now()))
+	err = h.store.SaveEmployee(r.Context(), e, audit.ActorOf(c).Entry(orgID, audit.ActionEmployeeUpdate, "employee:"+id, h.now()))
 	if errors.Is(err, fault.ErrConflict) {
 		return ErrChanged
 	}

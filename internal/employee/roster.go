@@ -16,7 +16,7 @@ import (
 // RosterEntry is one employee as the practice management system sends it
 // (pms.roster / EmployeeUpserted, F27). Nil optional fields are left as they are.
 type RosterEntry struct {
-	OrgID        string
+	OrgID        ident.OrgID
 	EmployeeNo   string
 	FirstName    string
 	LastName     string
@@ -29,14 +29,14 @@ type RosterEntry struct {
 
 // RosterID is the id of the pms employee with an employee number: derived
 // from it, so the employee is found (and created once) by its key alone.
-func RosterID(orgID, employeeNo string) string {
-	sum := sha256.Sum256([]byte(orgID + "\x00" + employeeNo))
+func RosterID(orgID ident.OrgID, employeeNo string) string {
+	sum := sha256.Sum256([]byte(string(orgID) + "\x00" + employeeNo))
 	return "pms-" + hex.EncodeToString(sum[:16])
 }
 
 // Orgs tells whether an org exists.
 type Orgs interface {
-	OrgExists(ctx context.Context, orgID string) (bool, error)
+	OrgExists(ctx context.Context, orgID ident.OrgID) (bool, error)
 }
 
 // Roster applies the roster sync: one pms employee per employee number,

@@ -67,7 +67,7 @@ func BenchmarkLocalOutbox(b *testing.B) {
 // seedEmployees commits n employee changes from 8 goroutines.
 func seedEmployees(b *testing.B, a *app.App, n int) {
 	b.Helper()
-	org := ident.New()
+	org := ident.OrgID(ident.New())
 	jobs := make(chan int)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup

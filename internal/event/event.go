@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/event/rule"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Source is the EventBridge source of every event Gatehouse publishes.
@@ -51,7 +52,7 @@ type Detail struct {
 	// EventID is stable across retries (derived from the stream record), so
 	// consumers drop the duplicates an at-least-once outbox can deliver.
 	EventID        string            `json:"event_id"`
-	OrgID          string            `json:"org_id"`
+	OrgID          ident.OrgID       `json:"org_id"`
 	Actor          string            `json:"actor"`
 	At             time.Time         `json:"at"`
 	RequestID      string            `json:"request_id,omitempty"`
@@ -68,7 +69,7 @@ type Detail struct {
 	Status         string            `json:"status,omitempty"` // invites and registrations
 	Changed        []string          `json:"changed,omitempty"`
 	Privileges     map[string]string `json:"privileges,omitempty"`  // PrivilegesChanged: the per-module overrides now
-	FromOrgID      string            `json:"from_org_id,omitempty"` // CodeListCopied
+	FromOrgID      ident.OrgID       `json:"from_org_id,omitempty"` // CodeListCopied
 	Copied         map[string]int    `json:"copied,omitempty"`      // CodeListCopied: entries copied per kind
 }
 

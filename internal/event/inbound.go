@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/event/rule"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
@@ -41,27 +42,27 @@ type Roster interface {
 
 // Claims records claim references (only their hash is kept).
 type Claims interface {
-	RecordClaimReference(ctx context.Context, orgID, claimNumber, npi string) error
+	RecordClaimReference(ctx context.Context, orgID ident.OrgID, claimNumber, npi string) error
 }
 
 // EmployeeUpserted is the Detail of pms.roster / EmployeeUpserted.
 type EmployeeUpserted struct {
-	OrgID        string  `json:"org_id"`
-	EmployeeNo   string  `json:"employee_no"`
-	FirstName    string  `json:"first_name"`
-	LastName     string  `json:"last_name"`
-	Email        *string `json:"email,omitempty"`
-	Phone        *string `json:"phone,omitempty"`
-	Title        *string `json:"title,omitempty"`
-	ProviderType *string `json:"provider_type,omitempty"`
-	Active       *bool   `json:"active"`
+	OrgID        ident.OrgID `json:"org_id"`
+	EmployeeNo   string      `json:"employee_no"`
+	FirstName    string      `json:"first_name"`
+	LastName     string      `json:"last_name"`
+	Email        *string     `json:"email,omitempty"`
+	Phone        *string     `json:"phone,omitempty"`
+	Title        *string     `json:"title,omitempty"`
+	ProviderType *string     `json:"provider_type,omitempty"`
+	Active       *bool       `json:"active"`
 }
 
 // ClaimReferenceRecorded is the Detail of claims / ClaimReferenceRecorded.
 type ClaimReferenceRecorded struct {
-	OrgID       string `json:"org_id"`
-	ClaimNumber string `json:"claim_number"`
-	NPI         string `json:"npi,omitempty"`
+	OrgID       ident.OrgID `json:"org_id"`
+	ClaimNumber string      `json:"claim_number"`
+	NPI         string      `json:"npi,omitempty"`
 }
 
 // Inbound applies the accepted events. An event that cannot apply (unknown

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -79,7 +80,7 @@ func TestRosterEventCreatesPMSEmployee(t *testing.T) {
 		e["email"] != "priya.patel@riverside.example" || e["title"] != "Billing Specialist" || e["active"] != true {
 		t.Fatalf("employee: %v", e)
 	}
-	if e["id"] != employee.RosterID(org, "E-1042") {
+	if e["id"] != employee.RosterID(ident.OrgID(org), "E-1042") {
 		t.Fatalf("id %v is not the roster id of the employee number", e["id"])
 	}
 

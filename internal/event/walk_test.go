@@ -155,7 +155,7 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 	for _, e := range evs {
 		d := detail(t, e)
 		validate(t, schemas, "published", e.DetailType, e.Detail)
-		if d.OrgID != w.org {
+		if string(d.OrgID) != w.org {
 			t.Errorf("%s: org_id %s, want %s", e.DetailType, d.OrgID, w.org)
 		}
 		if ids[d.EventID] {

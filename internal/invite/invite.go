@@ -35,7 +35,7 @@ const LinkLifetime = 24 * time.Hour
 // Invite is one invitation of one email address to one org.
 type Invite struct {
 	ID         string
-	OrgID      string
+	OrgID      ident.OrgID
 	OrgName    string
 	Email      string
 	Role       account.Role
@@ -97,13 +97,15 @@ var (
 
 // CreateInput describes one invite to send.
 type CreateInput struct {
-	OrgID         string
+	OrgID         ident.OrgID
 	OrgName       string
 	Email         string
 	Role          account.Role
 	Scope         account.Scope
 	InvitedBy     string
 	InvitedByName string
+	// Actor is who the audit entry names (an administrator, or ops).
+	Actor audit.Actor
 }
 
 // Create stores an invite and emails its link. The raw token exists only in the email.
@@ -131,7 +133,7 @@ func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, sto
 	if store == nil {
 		store, action = s.store.CreateInvite, audit.ActionInviteCreate
 	}
-	if err := store(ctx, inv, audit.ActorOf(ctx).Entry(inv.OrgID, action, "invite:"+inv.ID, now)); err != nil {
+	if err := store(ctx, inv, in.Actor.Entry(inv.OrgID, action, "invite:"+inv.ID, now)); err != nil {
 		return Invite{}, fmt.Errorf("create invite: %w", err)
 	}
 	msg, err := mail.Render("invite", email, map[string]any{"HasLogin": hasLogin,

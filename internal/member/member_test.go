@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
@@ -38,6 +39,7 @@ func TestCreateUser(t *testing.T) {
 		{"provider admin at org scope", provAdmin, valid("too.wide"), 403, "scope_too_wide", ""},
 		{"provider admin for another provider", provAdmin, with(valid("other.npi"), "scope", "provider:1245319599"), 403, "scope_too_wide", ""},
 		{"provider admin creates site admin", provAdmin, with(with(valid("sa.by.pa"), "role", "site-admin"), "scope", "provider:1234567893"), 403, "role_too_high", ""},
+		{"site admin creates site admin: only by ticket (F22)", o.admin, with(valid("sa.by.sa"), "role", "site-admin"), 403, "privilege_ticket_required", ""},
 		{"provider admin at own provider", provAdmin, with(valid("own.npi"), "scope", "provider:1234567893"), 201, "", ""},
 		{"employee that does not exist", o.admin, with(valid("no.emp"), "employee_id", "missing"), 409, "employee_unavailable", ""},
 	}
@@ -69,12 +71,12 @@ func TestSetupLinkAndCodeWord(t *testing.T) {
 	h := stacktest.New(t)
 	o := newOffice(t, h, "Setup Clinic")
 	ctx := context.Background()
-	org, err := h.App.Store.GetOrg(ctx, o.id)
+	org, err := h.App.Store.GetOrg(ctx, ident.OrgID(o.id))
 	if err != nil {
 		t.Fatal(err)
 	}
 	org.Settings.CodeWordHash, _ = password.Hash("bluebird", password.OWASP)
-	if err := h.App.Store.UpdateOrgSettings(ctx, o.id, org.Settings); err != nil {
+	if err := h.App.Store.UpdateOrgSettings(ctx, ident.OrgID(o.id), org.Settings); err != nil {
 		t.Fatal(err)
 	}
 	email := testenv.UniqueEmail("linked")

@@ -121,7 +121,11 @@ func Document(routes []route.Route, serverURL string, ops Ops) map[string]any {
 	s.components["Error"] = errorSchema
 	var tagList []map[string]string
 	for _, t := range slices.Sorted(maps.Keys(tags)) {
-		tagList = append(tagList, map[string]string{"name": t, "description": tagDescriptions[t]})
+		d, ok := tagDescriptions[t]
+		if !ok {
+			d = "Routes under " + t + "."
+		}
+		tagList = append(tagList, map[string]string{"name": t, "description": d})
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
@@ -170,6 +174,9 @@ var tagDescriptions = map[string]string{
 	"invites": "One-click invites (F9).", "registrations": "Self-registration and its review (F10-F12).",
 	"employees": "An office's people (F13).", "users": "Running accounts (F14-F19).", "settings": "Office settings.",
 	"audit": "The audit log (F26).", "code-word": "The practice code word (F6).",
+	"governance": "Site administrator warnings (F20).", "tickets": "Support and privilege-change tickets (F21, F22).",
+	"support": "Emergency requests from people who cannot sign in (F21).", "code-lists": "Diagnosis, billing and payer codes (F25).",
+	"help": "The Help Center (F24).",
 }
 
 func tag(path string) string {

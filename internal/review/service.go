@@ -12,9 +12,11 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
@@ -249,10 +251,10 @@ func (s *Service) unmatched(ctx context.Context, id, email string) (Submitted, e
 
 // ExecutionInput is the input of a review execution.
 type ExecutionInput struct {
-	RegistrationID             string `json:"registration_id"`
-	OrgID                      string `json:"org_id"`
-	VerificationTimeoutSeconds int64  `json:"verification_timeout_seconds"`
-	ReviewTimeoutSeconds       int64  `json:"review_timeout_seconds"`
+	RegistrationID             string      `json:"registration_id"`
+	OrgID                      ident.OrgID `json:"org_id"`
+	VerificationTimeoutSeconds int64       `json:"verification_timeout_seconds"`
+	ReviewTimeoutSeconds       int64       `json:"review_timeout_seconds"`
 }
 
 func (s *Service) executionInput(r Registration) ExecutionInput {
@@ -307,9 +309,10 @@ func (s *Service) settle(ctx context.Context, r Registration, from Status) Statu
 	return status
 }
 
-// Get returns one registration the reviewer may see.
-func (s *Service) Get(ctx context.Context, reviewer account.Membership, id string) (Registration, error) {
-	r, err := s.store.GetRegistration(ctx, reviewer.OrgID, id)
+// Get returns one registration of the caller's org that the caller may see.
+func (s *Service) Get(ctx context.Context, c caller.Caller, id string) (Registration, error) {
+	reviewer := c.Membership
+	r, err := s.store.GetRegistration(ctx, c.Org, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Registration{}, ErrNotFound
 	}
@@ -322,17 +325,23 @@ func (s *Service) Get(ctx context.Context, reviewer account.Membership, id strin
 	return r, nil
 }
 
-// List pages the console of the reviewer's org; a provider-scoped
-// administrator sees only entries of their provider (a page may then hold
-// fewer than limit entries; the cursor still pages on).
-func (s *Service) List(ctx context.Context, reviewer account.Membership, status string, limit int, cursor string) ([]Entry, string, error) {
+// List pages the console of the caller's org, with the org (its TIN and
+// providers name the entries); a provider-scoped administrator sees only
+// entries of their provider (a page may then hold fewer than limit entries;
+// the cursor still pages on).
+func (s *Service) List(ctx context.Context, c caller.Caller, status string, limit int, cursor string) (org.Org, []Entry, string, error) {
+	reviewer := c.Membership
 	st := Status(status)
 	if status != "" && !slices.Contains(Statuses, st) {
-		return nil, "", fault.Validation(map[string]string{"status": "unknown status"})
+		return org.Org{}, nil, "", fault.Validation(map[string]string{"status": "unknown status"})
 	}
-	entries, next, err := s.store.ListEntries(ctx, reviewer.OrgID, st, limit, cursor)
+	o, err := s.store.GetOrg(ctx, c.Org)
 	if err != nil {
-		return nil, "", fmt.Errorf("list registrations: %w", err)
+		return org.Org{}, nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	entries, next, err := s.store.ListEntries(ctx, c.Org, st, limit, cursor)
+	if err != nil {
+		return org.Org{}, nil, "", fmt.Errorf("list registrations: %w", err)
 	}
 	out := entries[:0]
 	for _, e := range entries {
@@ -344,7 +353,7 @@ func (s *Service) List(ctx context.Context, reviewer account.Membership, status 
 			out = append(out, e)
 		}
 	}
-	return out, next, nil
+	return o, out, next, nil
 }
 
 // DecisionInput is an approve, deny or modify.
@@ -356,18 +365,38 @@ type DecisionInput struct {
 	Scope  string `json:"scope,omitempty" doc:"Modify: org or provider:<NPI>."`
 }
 
-// Reviewer is who decides: a member of the org, or ops.
-type Reviewer struct {
+// reviewer is who decides: a member of the org, or ops.
+type reviewer struct {
 	Membership account.Membership // zero for ops
 	UserID     string
 	Name       string
 	Ops        bool
+	Actor      audit.Actor // who the decision's audit entry names
 }
 
-// Decide claims the decision on the registration item (exactly once, even
+// Decide records the caller's decision on a registration of the caller's org.
+func (s *Service) Decide(ctx context.Context, c caller.Caller, id string, in DecisionInput) (Status, error) {
+	if c.Org == "" {
+		return "", caller.ErrNotInOrg
+	}
+	return s.decide(ctx, c.Org, id, reviewer{Membership: c.Membership, UserID: c.User.ID, Name: c.Name(), Actor: audit.ActorOf(c)}, in)
+}
+
+// DecideAsOps records an operator's decision on a request escalated to ops.
+func (s *Service) DecideAsOps(ctx context.Context, id string, in DecisionInput) (Status, error) {
+	orgID, err := s.store.RegistrationOrg(ctx, id)
+	if err != nil {
+		return "", ErrNotFound
+	}
+	// Operations decide requests escalated to them (break-glass).
+	ops := reviewer{Ops: true, UserID: "ops", Name: "Gatehouse operations", Actor: audit.Ops(ctx)}
+	return s.decide(ctx, orgID, id, ops, in)
+}
+
+// decide claims the decision on the registration item (exactly once, even
 // when reviewers click at once), then wakes the workflow, which creates the
 // login and emails the registrant.
-func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in DecisionInput) (Status, error) {
+func (s *Service) decide(ctx context.Context, orgID ident.OrgID, id string, who reviewer, in DecisionInput) (Status, error) {
 	r, err := s.store.GetRegistration(ctx, orgID, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return "", ErrNotFound
@@ -409,11 +438,7 @@ func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in
 		detail = fmt.Sprintf("role %s, scope %s", d.Role, d.Scope)
 	}
 	ev := Event{At: d.At, Actor: d.By, Name: d.ByName, Action: d.Kind, Detail: detail}
-	actor := audit.ActorOf(ctx)
-	if who.Ops {
-		actor.UserID, actor.Username = "ops", "ops"
-	}
-	entry := actor.Entry(r.OrgID, audit.ActionRegistrationDecide+d.Kind, "registration:"+r.ID, d.At)
+	entry := who.Actor.Entry(r.OrgID, audit.ActionRegistrationDecide+d.Kind, "registration:"+r.ID, d.At)
 	claimed, err := s.store.ClaimDecision(ctx, r, d, status, ev, entry)
 	if errors.Is(err, fault.ErrConflict) {
 		return "", ErrAlreadyDecided
@@ -431,7 +456,7 @@ func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in
 	return status, nil
 }
 
-func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Decision, error) {
+func (s *Service) decision(r Registration, who reviewer, in DecisionInput) (Decision, error) {
 	d := Decision{Kind: in.Kind, By: who.UserID, ByName: who.Name, At: s.now().UTC()}
 	if who.Ops {
 		d.By = "ops"
@@ -473,9 +498,89 @@ func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Deci
 		if !who.Ops && (!who.Membership.Role.MayGrant(role) || !who.Membership.Scope.Covers(scope)) {
 			return Decision{}, ErrScopeTooWide
 		}
+		if account.TicketOnly("", role) {
+			// Not even ops: a site administrator is appointed by a privilege-change ticket (F22).
+			return Decision{}, account.ErrPrivilegeTicketRequired
+		}
 		d.Role, d.Scope = role, scope
 	default:
 		return Decision{}, errUnknownDecision
 	}
 	return d, nil
+}
+
+// ClaimInput is one claim number on file for an org (ImportClaimReferences).
+type ClaimInput struct {
+	ClaimNumber string `json:"claim_number"`
+	NPI         string `json:"npi"`
+}
+
+// ImportClaimReferences stores the hashes of an org's claim numbers (only
+// hashes are kept) and returns how many distinct ones were stored.
+func (s *Service) ImportClaimReferences(ctx context.Context, orgID ident.OrgID, claims []ClaimInput) (int, error) {
+	o, err := s.store.GetOrg(ctx, orgID)
+	if err != nil {
+		return 0, fault.Validation(map[string]string{"org_id": "no such organization"})
+	}
+	fields := map[string]string{}
+	if len(claims) == 0 || len(claims) > 1000 {
+		fields["claims"] = "must hold 1 to 1000 claims"
+	}
+	refs := make([]ClaimReference, 0, len(claims))
+	seen := map[string]bool{}
+	for i, c := range claims {
+		ref, field, problem := claimReference(o, c.ClaimNumber, c.NPI)
+		switch {
+		case problem != "":
+			fields[fmt.Sprintf("claims[%d].%s", i, field)] = problem
+		case !seen[ref.NPI+ref.Hash]:
+			seen[ref.NPI+ref.Hash] = true
+			refs = append(refs, ref)
+		}
+	}
+	if len(fields) > 0 {
+		return 0, fault.Validation(fields)
+	}
+	if err := s.store.PutClaimReferences(ctx, refs); err != nil {
+		return 0, err
+	}
+	return len(refs), nil
+}
+
+// claimReference checks one claim number (and provider) of org o; a problem
+// names the field it is about.
+func claimReference(o org.Org, claimNumber, npi string) (ref ClaimReference, field, problem string) {
+	n := NormalizeClaimNumber(claimNumber)
+	switch {
+	case len(n) < 5 || len(n) > 40:
+		return ref, "claim_number", "must be 5 to 40 characters"
+	case npi != "" && !o.HasProvider(npi):
+		return ref, "npi", "is not a provider of this organization"
+	}
+	return ClaimReference{OrgID: o.ID, NPI: npi, Hash: HashClaimNumber(o.ID, n)}, "", ""
+}
+
+// RecordClaimReference records one claim reference from the claims system
+// (claims / ClaimReferenceRecorded, F27): only its hash is kept.
+func (s *Service) RecordClaimReference(ctx context.Context, orgID ident.OrgID, claimNumber, npi string) error {
+	if orgID == "" {
+		return fault.Validation(map[string]string{"org_id": "is required"})
+	}
+	o, err := s.store.GetOrg(ctx, orgID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return fault.Validation(map[string]string{"org_id": "no such organization"})
+	}
+	if err != nil {
+		return fmt.Errorf("record claim reference: %w", err)
+	}
+	ref, field, problem := claimReference(o, claimNumber, npi)
+	if problem != "" {
+		return fault.Validation(map[string]string{field: problem})
+	}
+	return s.store.PutClaimReferences(ctx, []ClaimReference{ref})
+}
+
+// ListEscalated pages the requests escalated to ops and still pending, newest first.
+func (s *Service) ListEscalated(ctx context.Context, limit int, cursor string) ([]Registration, string, error) {
+	return s.store.ListEscalated(ctx, limit, cursor)
 }

@@ -9,16 +9,17 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
 // Store reads an org and writes its settings with an audit entry.
 type Store interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
-	SaveOrgSettings(ctx context.Context, orgID string, s org.Settings, a audit.Entry) error
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
+	SaveOrgSettings(ctx context.Context, orgID ident.OrgID, s org.Settings, a audit.Entry) error
 }
 
 // Handlers serves GET/PATCH /v1/orgs/{org}/settings.
@@ -58,8 +59,8 @@ type PatchBody struct {
 }
 
 // Get is GET /v1/orgs/{org}/settings.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	o, err := h.store.GetOrg(r.Context(), r.PathValue("org"))
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	o, err := h.store.GetOrg(r.Context(), c.Org)
 	if errors.Is(err, fault.ErrNotFound) {
 		return org.ErrNotFound
 	}
@@ -70,7 +71,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Patch is PATCH /v1/orgs/{org}/settings.
-func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var p PatchBody
 	if err := httpapi.Decode(r, &p); err != nil {
 		return err
@@ -78,7 +79,7 @@ func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request) error {
 	if p.PasswordMinLength != nil && (*p.PasswordMinLength < 8 || *p.PasswordMinLength > 64) {
 		return fault.Validation(map[string]string{"password_min_length": "must be from 8 to 64"})
 	}
-	orgID := r.PathValue("org")
+	orgID := c.Org
 	o, err := h.store.GetOrg(r.Context(), orgID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return org.ErrNotFound
@@ -96,8 +97,7 @@ func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request) error {
 	if p.PasswordMinLength != nil {
 		s.PasswordMinLength = *p.PasswordMinLength
 	}
-	caller, _ := auth.FromContext(r.Context())
-	entry := audit.ActorFrom(r, caller.User.ID, caller.User.Username).Entry(orgID, audit.ActionOrgSettings, "org:"+orgID, h.now())
+	entry := audit.ActorOf(c).Entry(orgID, audit.ActionOrgSettings, "org:"+orgID.String(), h.now())
 	if err := h.store.SaveOrgSettings(r.Context(), orgID, s, entry); err != nil {
 		return fmt.Errorf("save org settings: %w", err)
 	}

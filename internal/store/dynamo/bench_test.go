@@ -3,8 +3,6 @@ package dynamo_test
 import (
 	"bufio"
 	"context"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
-	"github.com/pquerna/otp/totp"
 	"net/http"
 	"runtime"
 	"sort"
@@ -13,6 +11,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack"
 	"github.com/gatehouse-dev/gatehouse/internal/app"
@@ -67,7 +69,7 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 		b.Fatal(err)
 	}
 	// A site administrator acts only once enrolled in MFA (F20).
-	p := auth.Principal{Session: res.Session, User: res.User, Memberships: res.Memberships}
+	p := caller.Caller{Session: res.Session, User: res.User, Memberships: res.Memberships}
 	enrol, err := a.Auth.StartTOTP(ctx, p)
 	if err != nil {
 		b.Fatal(err)
@@ -83,7 +85,7 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 		b.Fatal(err)
 	}
 	get := func(path string) *http.Response {
-		req, _ := http.NewRequest("GET", st.APIURL+"/v1/orgs/"+o.ID+path, nil)
+		req, _ := http.NewRequest("GET", st.APIURL+"/v1/orgs/"+o.ID.String()+path, nil)
 		req.Header.Set("Authorization", "Bearer "+res.Token)
 		r, err := http.DefaultClient.Do(req)
 		if err != nil || r.StatusCode != 200 {

@@ -3,8 +3,10 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -90,7 +92,7 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash, userID, newHash st
 
 // SetCodeWordHash sets only the org's code word hash (other settings are not
 // touched) and writes the audit entry, in one transaction.
-func (s *Store) SetCodeWordHash(ctx context.Context, orgID, hash string, e audit.Entry) error {
+func (s *Store) SetCodeWordHash(ctx context.Context, orgID ident.OrgID, hash string, e audit.Entry) error {
 	item, err := s.auditItem(e)
 	if err != nil {
 		return err

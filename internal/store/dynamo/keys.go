@@ -1,5 +1,7 @@
 package dynamo
 
+import "github.com/gatehouse-dev/gatehouse/internal/ident"
+
 // Keys and access patterns of the single table. Every request path uses only
 // GetItem, Query, conditional writes and transactions: never Scan.
 //
@@ -42,6 +44,17 @@ package dynamo
 // | user's passkeys               | Query PK = USER#<user>, SK begins PASSKEY# |  |                              | 1 Query |
 // | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
 // | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
+// | code (F25)                    | ORG#<org>#CODES#<kind> | CODE#<code>       |                                        | 1 conditional Put / Delete in txn with audit |
+// | code list page, search        | Query PK = ORG#<org>#CODES#<kind> (code order); q: FilterExpression contains(Search), ≤ 5 Queries of 200 | | | 1-5 Queries per page |
+// | copy codes (per list)         | Query source partition (1 MB pages); Query target partition, ProjectionExpression SK; TransactWrite of ≤ 100 Puts each attribute_not_exists(PK), 4 at once | | | 10,000 codes: ~3 + ~2 Queries + 100 TransactWrites |
+// | support ticket (F21)          | ORG#<org>            | TICKET#<ticket>     | GSI3 PRIVILEGE_TICKETS#<status> / <created>#<ticket> (privilege changes only) | 1 Get |
+// | ticket id -> office (ops)     | TICKET#<ticket>      | TICKET              |                                        | 1 Get; written in the filing txn |
+// | office's tickets, newest first| Query PK = ORG#<org>, SK begins TICKET#, backwards (ids sort by time) | |             | 1 Query per page |
+// | privilege tickets by status   |                      |                     | Query GSI3 PRIVILEGE_TICKETS#<status>, oldest first | 1 Query per page |
+// | ticket decision (ops)         | ticket Put conditioned on Rev + memberships (Rev) + ConditionChecks of the kept site admin + audit | | | 1 TransactWrite |
+// | site administrators (F20, F23)|                      |                     | Query GSI1 ORG#<org>#MEMBERS begins ROLE#site-admin# (all, with lock/delete copies) | 1 Query |
+// | emergency request (public)    | EMERGENCY#<id>       | EMERGENCY           | TTL 180 days                           | 1 Put |
+// | rate window (emergency form)  | RATE#<key>#<window start> | RATE           | TTL 2 windows                          | 1 conditional Update ADD |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item carries a copy of the user's
@@ -105,19 +118,19 @@ const (
 	escalatedGSI3 = "ESCALATED"
 )
 
-func orgPK(orgID string) string          { return "ORG#" + orgID }
-func tinPK(tin string) string            { return "TIN#" + tin }
-func userPK(userID string) string        { return "USER#" + userID }
-func usernamePK(username string) string  { return "USERNAME#" + username }
-func sessionPK(id string) string         { return "SESSION#" + id }
-func linkPK(tokenHash string) string     { return "LINK#" + tokenHash }
-func memberSK(orgID string) string       { return "MEMBER#" + orgID }
-func inviteSK(inviteID string) string    { return "INVITE#" + inviteID }
-func emailGSI1(email string) string      { return "EMAIL#" + email }
-func orgMembersGSI1(orgID string) string { return "ORG#" + orgID + "#MEMBERS" }
-func orgEntriesGSI1(orgID string) string { return "ORG#" + orgID + "#ENTRIES" }
-func orgEntriesByStatusGSI2(orgID, status string) string {
-	return "ORG#" + orgID + "#ENTRIES#" + status
+func orgPK(orgID ident.OrgID) string          { return "ORG#" + string(orgID) }
+func tinPK(tin string) string                 { return "TIN#" + tin }
+func userPK(userID string) string             { return "USER#" + userID }
+func usernamePK(username string) string       { return "USERNAME#" + username }
+func sessionPK(id string) string              { return "SESSION#" + id }
+func linkPK(tokenHash string) string          { return "LINK#" + tokenHash }
+func memberSK(orgID ident.OrgID) string       { return "MEMBER#" + string(orgID) }
+func inviteSK(inviteID string) string         { return "INVITE#" + inviteID }
+func emailGSI1(email string) string           { return "EMAIL#" + email }
+func orgMembersGSI1(orgID ident.OrgID) string { return "ORG#" + string(orgID) + "#MEMBERS" }
+func orgEntriesGSI1(orgID ident.OrgID) string { return "ORG#" + string(orgID) + "#ENTRIES" }
+func orgEntriesByStatusGSI2(orgID ident.OrgID, status string) string {
+	return "ORG#" + string(orgID) + "#ENTRIES#" + status
 }
 func registrationPK(id string) string { return "REG#" + id }
 func registrationSK(id string) string { return "REG#" + id }
@@ -129,16 +142,32 @@ func claimRefSK(hash, npi string) string {
 }
 func userSessionsGSI1(userID string) string { return "USER#" + userID + "#SESSIONS" }
 
-func memberByFirstSK(userID string) string { return "MEMBERFN#" + userID }
-func orgByLastGSI2(orgID string) string    { return "ORG#" + orgID + "#LN" }
-func orgByFirstGSI2(orgID string) string   { return "ORG#" + orgID + "#FN" }
-func memberRoleGSI1(role string) string    { return "ROLE#" + role + "#" }
-func employeeSK(id string) string          { return "EMPLOYEE#" + id }
-func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
-func passkeySK(id string) string           { return skPasskeyPrefix + id }
-func challengePK(hash string) string       { return "CHALLENGE#" + hash }
+func memberByFirstSK(userID string) string    { return "MEMBERFN#" + userID }
+func orgByLastGSI2(orgID ident.OrgID) string  { return "ORG#" + string(orgID) + "#LN" }
+func orgByFirstGSI2(orgID ident.OrgID) string { return "ORG#" + string(orgID) + "#FN" }
+func memberRoleGSI1(role string) string       { return "ROLE#" + role + "#" }
+func employeeSK(id string) string             { return "EMPLOYEE#" + id }
+func auditSK(at, id string) string            { return "AUDIT#" + at + "#" + id }
+func passkeySK(id string) string              { return skPasskeyPrefix + id }
+func challengePK(hash string) string          { return "CHALLENGE#" + hash }
+
+func ticketSK(id string) string                 { return skTicketPrefix + id }
+func ticketPK(id string) string                 { return "TICKET#" + id }
+func privilegeTicketsGSI3(status string) string { return "PRIVILEGE_TICKETS#" + status }
+func emergencyPK(id string) string              { return "EMERGENCY#" + id }
+func ratePK(key, window string) string          { return "RATE#" + key + "#" + window }
+
+func codeListPK(orgID ident.OrgID, kind string) string {
+	return "ORG#" + string(orgID) + "#CODES#" + kind
+}
+func codeSK(code string) string { return skCodePrefix + code }
 
 const (
+	skTicket         = "TICKET"
+	skTicketPrefix   = "TICKET#"
+	skEmergency      = "EMERGENCY"
+	skRate           = "RATE"
+	skCodePrefix     = "CODE#"
 	skEmployeePrefix = "EMPLOYEE#"
 	skAuditPrefix    = "AUDIT#"
 	skPasskeyPrefix  = "PASSKEY#"

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/event"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 var _ event.Changes = (*Store)(nil)
@@ -113,7 +114,7 @@ func images[R any](c *change) (old, new R, hadOld, hasNew bool, err error) {
 
 // event makes the next event of the record, for orgID, with the stamp's
 // actor (or fallback when the change carries none).
-func (c *change) event(t event.DetailType, orgID, fallback string) event.Event {
+func (c *change) event(t event.DetailType, orgID ident.OrgID, fallback string) event.Event {
 	actor := c.actor
 	if actor == "" {
 		actor = fallback
@@ -206,7 +207,7 @@ func (s *Store) userEvents(ctx context.Context, c change) ([]event.Event, error)
 }
 
 // membershipOrgs lists the orgs a login has a membership in.
-func (s *Store) membershipOrgs(ctx context.Context, userID string) ([]string, error) {
+func (s *Store) membershipOrgs(ctx context.Context, userID string) ([]ident.OrgID, error) {
 	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :m)"),
@@ -216,11 +217,11 @@ func (s *Store) membershipOrgs(ctx context.Context, userID string) ([]string, er
 	if err != nil {
 		return nil, s.wrap("memberships of a login", err)
 	}
-	var recs []struct{ OrgID string }
+	var recs []struct{ OrgID ident.OrgID }
 	if err := attributevalue.UnmarshalListOfMaps(res.Items, &recs); err != nil {
 		return nil, fmt.Errorf("memberships of a login: %w", err)
 	}
-	var out []string
+	var out []ident.OrgID
 	for _, r := range recs {
 		out = append(out, r.OrgID)
 	}

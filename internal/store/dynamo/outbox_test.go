@@ -138,13 +138,13 @@ func TestOutboxMapping(t *testing.T) {
 func TestWritesAreStamped(t *testing.T) {
 	s := newStore(t)
 	ctx := logging.WithActor(logging.WithRequestID(context.Background(), "req-42"), "admin-7")
-	orgID := ident.New()
+	orgID := ident.OrgID(ident.New())
 	e := employee.Employee{ID: ident.New(), OrgID: orgID, FirstName: "Ed", LastName: "Ward", Active: true, Source: employee.SourceManual, CreatedAt: time.Now()}
 	a := audit.Entry{ID: ident.New(), OrgID: orgID, At: time.Now(), Actor: "admin-7", Action: audit.ActionEmployeeCreate, Target: "employee:" + e.ID}
 	if err := s.CreateEmployee(ctx, e, a); err != nil {
 		t.Fatal(err)
 	}
-	img := s.RawItem(t, "ORG#"+orgID, "EMPLOYEE#"+e.ID)
+	img := s.RawItem(t, "ORG#"+string(orgID), "EMPLOYEE#"+e.ID)
 	rec := record("s1", nil, img)
 	evs, err := s.EventsOf(context.Background(), rec)
 	if err != nil || len(evs) != 1 {

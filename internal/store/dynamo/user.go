@@ -12,6 +12,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 type userRecord struct {
@@ -77,12 +78,13 @@ type membershipRecord struct {
 	PK, SK, GSI1PK, GSI1SK string
 	Type                   string
 	UserID                 string
-	OrgID                  string
+	OrgID                  ident.OrgID
 	OrgName                string
 	Role                   string
 	Scope                  string
 	ClientName             string            `dynamodbav:",omitempty"`
 	Privileges             map[string]string `dynamodbav:",omitempty"`
+	Support                bool              `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
 	// The user list's fields, copied from the user (member.go): kept in
@@ -111,7 +113,7 @@ func toMembershipRecord(m account.Membership) membershipRecord {
 	}
 	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
-		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
+		ClientName: m.ClientName, Support: m.Support, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
 }
 
 func (r membershipRecord) membership() account.Membership {
@@ -124,7 +126,7 @@ func (r membershipRecord) membership() account.Membership {
 		privs[account.Module(mod)] = account.Level(l)
 	}
 	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
-		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
+		ClientName: r.ClientName, Support: r.Support, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
 }
 
 // newUserItems are the transaction items that create a login: the username
