@@ -119,9 +119,33 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 	h.WaitStatus(w.org, w.admin, regID, "PENDING-PROV-ADMIN-REVIEW", 10*time.Second)
 	w.must(200, "POST", "/registrations/"+regID+"/approve", nil)
 
+	// A second office for the same administrator, and a code list copied to it.
+	adminEmail := h.Do("GET", "/v1/me", nil, "Authorization", "Bearer "+w.admin).Body["user"].(map[string]any)["email"].(string)
+	annex, fnErr := h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Events Annex " + w.tin, "tin": uniqueTIN(),
+		"providers": []map[string]string{}, "admin_email": adminEmail})
+	if fnErr != "" {
+		t.Fatalf("create the second office: %s %v", fnErr, annex)
+	}
+	org2 := annex["org_id"].(string)
+	mails := testenv.Emails(t, adminEmail)
+	link := stacktest.InviteLink.FindStringSubmatch(mails[len(mails)-1].Body.Text)
+	if link == nil {
+		t.Fatalf("no invite link in %q", mails[len(mails)-1].Body.Text)
+	}
+	invite2 := link[1]
+	if r := h.Do("POST", "/v1/invites/"+invite2+"/accept", map[string]any{}, "Authorization", "Bearer "+w.admin); r.Status != 201 {
+		t.Fatalf("join the second office: %d %s", r.Status, r.Raw)
+	}
+	w.must(201, "POST", "/code-lists/diagnosis", map[string]string{"code": "J06.9", "description": "Acute upper respiratory infection"})
+	if r := h.Do("POST", "/v1/code-lists/copy", map[string]any{"from_org": w.org, "to_org": org2, "kinds": []string{"diagnosis"}},
+		"Authorization", "Bearer "+w.admin); r.Status != 200 {
+		t.Fatalf("copy code lists: %d %s", r.Status, r.Raw)
+	}
+
 	want := map[string]int{
-		"InviteSent": 2, "InviteUsed": 1, "InviteRevoked": 1,
-		"UserCreated": 3, // the first administrator, the created user, the approved registrant
+		"InviteSent": 3, "InviteUsed": 2, "InviteRevoked": 1, // + the second office's first administrator invite
+		"UserCreated": 4, // the first administrator, the created user, the approved registrant, the membership in the second office
+		"CodeListCopied": 1,
 		"UserLocked":  1, "UserUnlocked": 1, "UserChanged": 1, "PrivilegesChanged": 1, "PasswordReset": 1,
 		"UserDeleted": 1, "UserReactivated": 1, "EmployeeChanged": 1,
 		"RegistrationSubmitted": 1, "RegistrationDecided": 1,
@@ -155,8 +179,8 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 	for _, e := range evs {
 		d := detail(t, e)
 		validate(t, schemas, "published", e.DetailType, e.Detail)
-		if string(d.OrgID) != w.org {
-			t.Errorf("%s: org_id %s, want %s", e.DetailType, d.OrgID, w.org)
+		if string(d.OrgID) != w.org && string(d.OrgID) != org2 {
+			t.Errorf("%s: org_id %s, want %s or %s", e.DetailType, d.OrgID, w.org, org2)
 		}
 		if ids[d.EventID] {
 			t.Errorf("event id %s published twice", d.EventID)
@@ -194,6 +218,9 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 	}
 	if d := byType("RegistrationDecided"); d.RegistrationID != regID || d.Status != "MANUAL-PROV-ADMIN-APPROVED" || d.Actor != admin {
 		t.Errorf("RegistrationDecided: %+v", d)
+	}
+	if d := byType("CodeListCopied"); string(d.OrgID) != org2 || string(d.FromOrgID) != w.org || d.Copied["diagnosis"] != 1 || d.Actor != admin {
+		t.Errorf("CodeListCopied: %+v", d)
 	}
 	if d := byType("RegistrationSubmitted"); d.RegistrationID != regID || d.Actor != event.SystemActor || d.Level != "org" {
 		t.Errorf("RegistrationSubmitted: %+v", d)

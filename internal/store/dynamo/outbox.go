@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
+	"strconv"
+	"strings"
 	"slices"
 	"time"
 
@@ -33,6 +36,7 @@ var _ event.Changes = (*Store)(nil)
 // | Invite       | INSERT / Status→EMAIL-SUCCESS / →REVOKED | InviteSent / InviteUsed / InviteRevoked |
 // | Registration | INSERT / Status→a decided status         | RegistrationSubmitted / RegistrationDecided |
 // | Employee     | INSERT or any listed field differs       | EmployeeChanged               |
+// | Audit        | INSERT of code_list.copy_in              | CodeListCopied (in the target org) |
 // Everything else (sessions, links, counters, audit entries, copies) is no event.
 // "Per membership" reads the login's memberships (1 Query) when the record
 // is handled, since a login belongs to no single org.
@@ -74,6 +78,8 @@ func (s *Store) EventsOf(ctx context.Context, rec events.DynamoDBEventRecord) ([
 		return c.registration()
 	case "Employee":
 		return c.employee()
+	case "Audit":
+		return c.codeListCopy()
 	}
 	return nil, nil
 }
@@ -299,6 +305,28 @@ func (c *change) employee() ([]event.Event, error) {
 	e := c.event(event.EmployeeChanged, now.OrgID, "")
 	active := now.Active
 	e.Detail.EmployeeID, e.Detail.EmployeeNo, e.Detail.Source, e.Detail.Active = now.ID, now.EmployeeNo, now.Source, &active
+	return []event.Event{e}, nil
+}
+
+// copiedCounts reads "diagnosis: 3 copied, 1 skipped; …", the detail of a
+// code list copy's audit entry (codelist.Service.Copy).
+var copiedCounts = regexp.MustCompile(`([a-z_]+): (\d+) copied`)
+
+// codeListCopy is the one event of a code list copy: the copy writes one
+// item per code, and then the audit entry of the target org, which says
+// what was copied from where.
+func (c *change) codeListCopy() ([]event.Event, error) {
+	_, now, hadOld, hasNew, err := images[auditRecord](c)
+	if err != nil || hadOld || !hasNew || now.Action != "code_list.copy_in" {
+		return nil, err
+	}
+	e := c.event(event.CodeListCopied, now.OrgID, now.Actor)
+	e.Detail.FromOrgID = ident.OrgID(strings.TrimPrefix(now.Target, "org:"))
+	e.Detail.Copied = map[string]int{}
+	for _, m := range copiedCounts.FindAllStringSubmatch(now.Detail, -1) {
+		n, _ := strconv.Atoi(m[2])
+		e.Detail.Copied[m[1]] = n
+	}
 	return []event.Event{e}, nil
 }
 

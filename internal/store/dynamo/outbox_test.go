@@ -112,6 +112,11 @@ func TestOutboxMapping(t *testing.T) {
 			map[string]events.DynamoDBAttributeValue{"Type": av("Registration"), "ID": av("g1"), "OrgID": av("o1"), "Status": av("DECLINED")}),
 			[]event.DetailType{event.RegistrationDecided}},
 		{"item deleted", record("r12", membership(nil), nil), nil},
+		{"code lists copied in", record("r13", nil, map[string]events.DynamoDBAttributeValue{"Type": av("Audit"), "OrgID": av("o2"), "Actor": av("admin1"),
+			"Action": av("code_list.copy_in"), "Target": av("org:o1"), "Detail": av("diagnosis: 3 copied, 1 skipped; payers: 0 copied, 2 skipped")}),
+			[]event.DetailType{event.CodeListCopied}},
+		{"code lists copied out (no event)", record("r14", nil, map[string]events.DynamoDBAttributeValue{"Type": av("Audit"), "OrgID": av("o1"),
+			"Action": av("code_list.copy_out"), "Target": av("org:o2")}), nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,6 +129,10 @@ func TestOutboxMapping(t *testing.T) {
 				got = append(got, e.DetailType)
 				if e.DetailType == event.UserLocked && (e.Detail.Actor != "admin1" || e.Detail.RequestID != "req1" || e.Detail.UserID != "u1") {
 					t.Errorf("stamp not carried: %+v", e.Detail)
+				}
+				if e.DetailType == event.CodeListCopied && (e.Detail.OrgID != "o2" || e.Detail.FromOrgID != "o1" || e.Detail.Copied["diagnosis"] != 3 ||
+					e.Detail.Copied["payers"] != 0 || len(e.Detail.Copied) != 2 || e.Detail.Actor != "admin1") {
+					t.Errorf("CodeListCopied: %+v", e.Detail)
 				}
 			}
 			if !slices.Equal(got, c.want) {
