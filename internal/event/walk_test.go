@@ -144,13 +144,13 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 
 	want := map[string]int{
 		"InviteSent": 3, "InviteUsed": 2, "InviteRevoked": 1, // + the second office's first administrator invite
-		"UserCreated": 4, // the first administrator, the created user, the approved registrant, the membership in the second office
+		"UserCreated":    4, // the first administrator, the created user, the approved registrant, the membership in the second office
 		"CodeListCopied": 1,
-		"UserLocked":  1, "UserUnlocked": 1, "UserChanged": 1, "PrivilegesChanged": 1, "PasswordReset": 1,
+		"UserLocked":     1, "UserUnlocked": 1, "UserChanged": 1, "PrivilegesChanged": 1, "PasswordReset": 1,
 		"UserDeleted": 1, "UserReactivated": 1, "EmployeeChanged": 1,
 		"RegistrationSubmitted": 1, "RegistrationDecided": 1,
 	}
-	evs := h.WaitEvents("the walk's events", 20*time.Second, func(evs []stack.Event) bool {
+	h.WaitEvents("the walk's events", 20*time.Second, func(evs []stack.Event) bool {
 		got := published(evs)
 		for dt, n := range want {
 			if len(got[dt]) < n {
@@ -161,7 +161,7 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 	})
 	// Let stragglers arrive, then count exactly: one event per change.
 	time.Sleep(500 * time.Millisecond)
-	evs = h.Events()
+	evs := h.Events()
 	got := published(evs)
 	for dt, n := range want {
 		if len(got[dt]) != n {
