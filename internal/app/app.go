@@ -162,9 +162,8 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 // commands is the ops function's command edge with every feature's commands.
 func (a *App) commands() (*command.Mux, error) {
 	mux := command.NewMux(a.Log)
-	mux.Audit = a.Store
 	for _, cmds := range []map[string]command.Func{
-		ops.NewCommands(a.Orgs, a.Invites, a.Log).All(),
+		ops.NewCommands(a.Orgs, a.Invites, a.Store, a.Log).All(),
 		review.NewCommands(a.Reviews).All(),
 		governance.NewCommands(a.Governance).All(),
 	} {

@@ -49,8 +49,9 @@ const (
 	ActionInviteRevoke = "invite.revoke"
 	// ActionRegistrationDecide is followed by the decision: registration.approve, .deny, .modify.
 	ActionRegistrationDecide = "registration."
-	// ActionOps is followed by the command: ops.CreateOrganization, …
-	ActionOps = "ops."
+	// Operator commands.
+	ActionOrgCreate    = "org.create"
+	ActionClaimsImport = "claims.import"
 )
 
 // Actor is who acts and from where; ActorOf builds it from the caller.

@@ -1,7 +1,6 @@
 package audit_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +10,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
-
-func uniqueTIN() string { return fmt.Sprintf("%09d", time.Now().UnixNano()/1000%1_000_000_000) }
 
 type entry struct {
 	Actor, Action, Target, RequestID string
@@ -38,7 +35,7 @@ func auditLog(t *testing.T, h *stacktest.ReviewHarness, org, admin string) []ent
 // audit log with who, what and the request.
 func TestAuditCoversInvitesDecisionsAndOpsCommands(t *testing.T) {
 	h := stacktest.NewReview(t)
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	org, admin := h.NewAdminOrg("Audit Clinic "+tin, tin, "audit.admin"+tin)
 	me := h.Do("GET", "/v1/me", nil, "Authorization", "Bearer "+admin).Body["user"].(map[string]any)["id"].(string)
 	do := func(want int, method, rest string, body any) stacktest.Reply {
@@ -85,14 +82,14 @@ func TestAuditCoversInvitesDecisionsAndOpsCommands(t *testing.T) {
 		actor   string
 		request string
 	}{
-		{"organization created by ops", "ops.CreateOrganization", "org:" + org, "ops", ""},
+		{"organization created by ops", "org.create", "org:" + org, "ops", ""},
 		{"first administrator invited by ops", "invite.create", "invite:", "ops", ""},
 		{"invite created", "invite.create", "invite:" + first, me, inv.Header.Get("X-Request-Id")},
 		{"invite re-sent", "invite.resend", "invite:" + first + " -> invite:", me, resent.Header.Get("X-Request-Id")},
 		{"invite revoked", "invite.revoke", "invite:" + second, me, revoke.Header.Get("X-Request-Id")},
 		{"registration approved", "registration.approve", "registration:" + approved, me, approve.Header.Get("X-Request-Id")},
 		{"registration denied", "registration.deny", "registration:" + denied, me, deny.Header.Get("X-Request-Id")},
-		{"claims imported by ops", "ops.ImportClaimReferences", "org:" + org, "ops", ""},
+		{"claims imported by ops", "claims.import", "org:" + org, "ops", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

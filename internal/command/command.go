@@ -5,7 +5,6 @@
 package command
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,11 +12,8 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
-	"time"
 
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
-	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
@@ -41,15 +37,8 @@ type Func func(ctx context.Context, payload json.RawMessage) (any, error)
 type Mux struct {
 	log      *slog.Logger
 	commands map[string]Func
-	// Audit, when set, records each command that names its org (in its
-	// payload or its result) in that org's audit log (F26) once it succeeded.
-	Audit AuditLog
 }
 
-// AuditLog writes an audit entry on its own.
-type AuditLog interface {
-	PutAudit(ctx context.Context, e audit.Entry) error
-}
 
 // NewMux returns an empty Mux.
 func NewMux(log *slog.Logger) *Mux {
@@ -91,32 +80,9 @@ func (m *Mux) Handle(ctx context.Context, payload json.RawMessage) (any, error) 
 	if err != nil {
 		return nil, m.commandError(ctx, head.Command, err)
 	}
-	if err := m.audit(ctx, head.Command, payload, out); err != nil {
-		// The command is done; a missing entry is logged loudly, not reported as its failure.
-		m.log.ErrorContext(ctx, "ops command not audited", "command", head.Command, "error", err.Error())
-	}
 	return out, nil
 }
 
-// audit records a command that names its org in its payload or result;
-// reads (List…) are not administrative actions.
-func (m *Mux) audit(ctx context.Context, command string, payload json.RawMessage, out any) error {
-	if m.Audit == nil || strings.HasPrefix(command, "List") {
-		return nil
-	}
-	var in, res struct {
-		OrgID ident.OrgID `json:"org_id"`
-	}
-	_ = json.Unmarshal(payload, &in)
-	if raw, err := json.Marshal(out); err == nil {
-		_ = json.Unmarshal(raw, &res)
-	}
-	orgID := cmp.Or(res.OrgID, in.OrgID)
-	if orgID == "" {
-		return nil
-	}
-	return m.Audit.PutAudit(ctx, audit.Ops(ctx).Entry(orgID, audit.ActionOps+command, "org:"+string(orgID), time.Now()))
-}
 
 func (m *Mux) commandError(ctx context.Context, command string, err error) error {
 	var ce *CommandError

@@ -65,7 +65,7 @@ func employees(t *testing.T, h *stacktest.Harness, org, admin string) []map[stri
 // changed one updates it; administrators cannot edit it.
 func TestRosterEventCreatesPMSEmployee(t *testing.T) {
 	h := stacktest.New(t)
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	org, admin := h.NewAdminOrg("Roster Clinic "+tin, tin, "roster.admin"+tin)
 
 	entry := inboundFixture(t, "EmployeeUpserted", org, nil)
@@ -105,7 +105,7 @@ func TestRosterEventCreatesPMSEmployee(t *testing.T) {
 // dead-letter queue with its reason and changes nothing.
 func TestMalformedInboundEventsAreDeadLettered(t *testing.T) {
 	h := stacktest.New(t)
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	org, admin := h.NewAdminOrg("Bad Events Clinic "+tin, tin, "bad.events"+tin)
 
 	cases := []struct {
@@ -162,7 +162,7 @@ func TestMalformedInboundEventsAreDeadLettered(t *testing.T) {
 // and a registration quoting that claim number is AUTO-APPROVED (F11).
 func TestClaimReferenceEventAutoApproves(t *testing.T) {
 	h := stacktest.NewReview(t)
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	org, admin := h.NewAdminOrg("Claims Clinic "+tin, tin, "claims.admin"+tin)
 	put(t, h.Harness, inboundFixture(t, "ClaimReferenceRecorded", org, nil))
 	if dl := h.DeadLetters(); len(dl) != 0 {

@@ -2,12 +2,10 @@ package event_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,12 +16,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
-
-var tinSeq atomic.Int64
-
-func uniqueTIN() string {
-	return fmt.Sprintf("%09d", (time.Now().UnixNano()/1000+tinSeq.Add(1)*7919)%1_000_000_000)
-}
 
 // walk is a signed-in office on a harness whose outbox runs.
 type walk struct {
@@ -36,7 +28,7 @@ type walk struct {
 func newWalk(t *testing.T) (walk, *stack.Outbox) {
 	h := stacktest.NewReview(t)
 	ob := h.StartOutbox()
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	org, admin := h.NewAdminOrg("Events Clinic "+tin, tin, "events.admin"+tin)
 	return walk{h: h, org: org, tin: tin, admin: admin}, ob
 }
@@ -121,7 +113,7 @@ func TestWalkThroughPublishesEvents(t *testing.T) {
 
 	// A second office for the same administrator, and a code list copied to it.
 	adminEmail := h.Do("GET", "/v1/me", nil, "Authorization", "Bearer "+w.admin).Body["user"].(map[string]any)["email"].(string)
-	annex, fnErr := h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Events Annex " + w.tin, "tin": uniqueTIN(),
+	annex, fnErr := h.Invoke("ops", map[string]any{"command": "CreateOrganization", "name": "Events Annex " + w.tin, "tin": stacktest.NewTIN(),
 		"providers": []map[string]string{}, "admin_email": adminEmail})
 	if fnErr != "" {
 		t.Fatalf("create the second office: %s %v", fnErr, annex)

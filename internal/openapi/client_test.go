@@ -65,7 +65,7 @@ func main() {
 // running stack: sign in, list users with a filter, be refused another org.
 func TestGeneratedClientSignsInAndListsUsers(t *testing.T) {
 	h := stacktest.New(t)
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	username := "client.admin" + tin
 	org, _ := h.NewAdminOrg("Client Clinic "+tin, tin, username)
 

@@ -104,7 +104,7 @@ func (c *conformance) do(token, method, path string, body any, want int) map[str
 func TestAnswersMatchTheDocument(t *testing.T) {
 	h := stacktest.NewReview(t).Harness // registration starts its review
 	c := newConformance(t, h)
-	tin := uniqueTIN()
+	tin := stacktest.NewTIN()
 	admin := "conf.admin" + tin
 	org, tok := h.NewAdminOrg("Conformance Clinic "+tin, tin, admin)
 	o := "/v1/orgs/" + org

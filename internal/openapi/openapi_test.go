@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/app"
 	"github.com/gatehouse-dev/gatehouse/internal/openapi"
@@ -15,12 +13,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
-
-var tinSeq atomic.Int64
-
-func uniqueTIN() string {
-	return fmt.Sprintf("%09d", (time.Now().UnixNano()/1000+tinSeq.Add(1)*7919)%1_000_000_000)
-}
 
 // document is the served document as a client reads it (JSON round trip).
 func document(t *testing.T) map[string]any {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -543,6 +544,12 @@ func (s *Service) ImportClaimReferences(ctx context.Context, orgID ident.OrgID, 
 	}
 	if err := s.store.PutClaimReferences(ctx, refs); err != nil {
 		return 0, err
+	}
+	// Importing again is harmless, so a failed entry fails the command: ops runs it again.
+	entry := audit.Ops(ctx).Entry(o.ID, audit.ActionClaimsImport, "org:"+o.ID.String(), s.now())
+	entry.Detail = strconv.Itoa(len(refs)) + " claim references"
+	if err := s.store.PutAudit(ctx, entry); err != nil {
+		return 0, fmt.Errorf("audit claim import: %w", err)
 	}
 	return len(refs), nil
 }
