@@ -39,7 +39,6 @@ type Mux struct {
 	commands map[string]Func
 }
 
-
 // NewMux returns an empty Mux.
 func NewMux(log *slog.Logger) *Mux {
 	return &Mux{log: log, commands: map[string]Func{}}
@@ -82,7 +81,6 @@ func (m *Mux) Handle(ctx context.Context, payload json.RawMessage) (any, error) 
 	}
 	return out, nil
 }
-
 
 func (m *Mux) commandError(ctx context.Context, command string, err error) error {
 	var ce *CommandError
