@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/gatehouse-dev/gatehouse/internal/codeword"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -686,7 +687,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput) error {
 		if in.CodeWord == "" {
 			return ErrCodeWordRequired
 		}
-		ok, err := password.Verify(strings.TrimSpace(in.CodeWord), o.Settings.CodeWordHash)
+		ok, err := password.Verify(codeword.Normalize(in.CodeWord), o.Settings.CodeWordHash)
 		if err != nil {
 			return fmt.Errorf("verify code word of %s: %w", o.ID, err)
 		}

@@ -34,7 +34,7 @@ func NewReview(t *testing.T, adjust ...func(*config.Config)) *ReviewHarness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	h := start(t, cfg)
+	h := start(t, cfg, awsConfig(t))
 	arn, err := stack.DeployReview(context.Background(), testenv.AWSConfig(t), name, h.Stack.InvokeURL)
 	if err != nil {
 		t.Fatal(err)
