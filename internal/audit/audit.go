@@ -40,9 +40,12 @@ const (
 	ActionUserReactivate = "user.reactivate"
 	ActionUserReset      = "user.reset_password"
 	ActionUserPrivileges = "user.privileges"
-	ActionEmployeeCreate = "employee.create"
-	ActionEmployeeUpdate = "employee.update"
-	ActionOrgSettings    = "org.settings"
+	// ActionUserEmailRequested: a new email address waits for its own confirmation.
+	ActionUserEmailRequested = "user.email_change_requested"
+	ActionUserEmailChanged   = "user.email_changed"
+	ActionEmployeeCreate     = "employee.create"
+	ActionEmployeeUpdate     = "employee.update"
+	ActionOrgSettings        = "org.settings"
 
 	ActionInviteCreate = "invite.create"
 	ActionInviteResend = "invite.resend"

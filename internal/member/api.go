@@ -38,6 +38,8 @@ func API() openapi.Ops {
 		"setUserPrivileges": {Request: privileges, Response: Detail{}, Status: http.StatusOK,
 			Doc:    "{module: full | view | none} for any of the modules; a module left out keeps its level.",
 			Errors: map[int][]string{403: {"privilege_above_own"}, 404: {"user_not_found"}}},
+		"confirmEmail": {Request: confirmEmailRequest{}, Status: http.StatusNoContent, Doc: "Confirms a new email address from the link emailed to it.",
+			Errors: map[int][]string{404: {"link_not_found"}, 410: {"link_expired"}}},
 		"setupPassword": {Request: SetupInput{}, Status: http.StatusNoContent, Doc: "A first password from an emailed set-up link.",
 			Errors: map[int][]string{400: {"weak_password", "code_word_required"}, 401: {"code_word_mismatch"}, 404: {"link_not_found"}, 410: {"link_expired"}, 429: {"too_many_attempts"}}},
 	}
