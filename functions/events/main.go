@@ -4,4 +4,4 @@ package main
 
 import "github.com/gatehouse-dev/gatehouse/internal/app"
 
-func main() { app.Run("events") }
+func main() { app.Run("events", app.EventsFunction) }

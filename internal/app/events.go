@@ -3,10 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/gatehouse-dev/gatehouse/internal/bus/eventbridge"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
@@ -14,18 +12,15 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/queue/sqs"
 )
 
-// newEvents wires the events function: the outbox (table stream →
+// EventsFunction is the events function: the outbox (table stream →
 // EventBridge) and the inbound events (roster sync, claim references).
-func (a *App) newEvents(awsCfg aws.Config, now func() time.Time) {
-	a.Events = event.Function{
-		Outbox: event.NewOutbox(a.Store, eventbridge.New(awsCfg, a.Config.EventBus), a.Log),
-		Inbound: event.NewInbound(employee.NewRoster(a.Store, a.Store, now), a.Reviews,
-			sqs.New(awsCfg, a.Config.DeadLetterQueue), a.Log, now),
+func EventsFunction(p *Parts) (lambda.Handler, error) {
+	fn := event.Function{
+		Outbox: event.NewOutbox(p.storeOf(), eventbridge.New(p.awsCfg, p.cfg.EventBus), p.log),
+		Inbound: event.NewInbound(employee.NewRoster(p.storeOf(), p.storeOf(), p.now), p.reviewService(),
+			sqs.New(p.awsCfg, p.cfg.DeadLetterQueue), p.log, p.now),
 	}
-}
-
-func (a *App) eventsHandler() lambda.Handler {
 	return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
-		return a.Events.Invoke(withLambdaID(ctx), payload)
-	})
+		return fn.Invoke(withLambdaID(ctx), payload)
+	}), nil
 }

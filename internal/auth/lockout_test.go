@@ -38,15 +38,15 @@ type fixture struct {
 }
 
 // newFixture is the sign-in service over a fresh table with the default
-// limits, except the per-username one: these tests hammer one username to
-// test the lockout (the limits have their own tests).
+// limits, except the sign-in ones: these tests hammer one username from one
+// address to test the lockout (the limits have their own tests).
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	st := dynamo.New(testenv.DynamoDB(t), testenv.NewTable(t))
 	c := &clock{t: time.Now().UTC()}
 	sessions := session.NewService(st, c.Now)
 	link := func(p string, q url.Values) string { return "https://portal.test" + p + "?" + q.Encode() }
-	limits := throttle.New(st, throttle.Defaults.With(throttle.SignInUsername, throttle.Limit{}), c.Now)
+	limits := throttle.New(st, throttle.Defaults.With(throttle.SignInUsername, throttle.Limit{}).With(throttle.SignInAddress, throttle.Limit{}), c.Now)
 	return fixture{store: st, sessions: sessions, svc: auth.NewService(st, sessions, nil, link, limits, c.Now), clock: c}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
+	"github.com/gatehouse-dev/gatehouse/internal/member"
 )
 
 // TicketInput is POST /v1/orgs/{org}/tickets.
@@ -148,20 +149,11 @@ func (s *Service) changeProblem(ctx context.Context, u account.User, m account.M
 // otherSiteAdmin picks an active site administrator of org other than
 // userID; later attempts pick later candidates (the index may be stale).
 func (s *Service) otherSiteAdmin(ctx context.Context, orgID ident.OrgID, userID string, attempt int) (string, error) {
-	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
-	if err != nil {
-		return "", fmt.Errorf("find site administrators of %s: %w", orgID, err)
-	}
-	var others []string
-	for _, id := range ids {
-		if id != userID {
-			others = append(others, id)
-		}
-	}
-	if len(others) == 0 {
+	id, err := member.OtherSiteAdmin(ctx, s.store, orgID, userID, attempt)
+	if errors.Is(err, member.ErrLastSiteAdmin) {
 		return "", ErrLastSiteAdmin
 	}
-	return others[(attempt-1)%len(others)], nil
+	return id, err
 }
 
 // ListTickets pages through the office's tickets, newest first.

@@ -750,7 +750,21 @@ func slicesAnyActive(ms []account.Membership) bool {
 // otherSiteAdmin picks an active site administrator of org other than
 // userID; later attempts pick later candidates, in case the index was stale.
 func (s *Service) otherSiteAdmin(ctx context.Context, orgID ident.OrgID, userID string, attempt int) (string, error) {
-	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
+	return OtherSiteAdmin(ctx, s.store, orgID, userID, attempt)
+}
+
+// SiteAdminLister lists an org's active site administrators from an index
+// (a hint: the write that relies on one checks it again).
+type SiteAdminLister interface {
+	ActiveSiteAdmins(ctx context.Context, orgID ident.OrgID) ([]string, error)
+}
+
+// OtherSiteAdmin picks an active site administrator of org other than
+// userID, to be kept by a change that takes userID's place away; later
+// attempts pick later candidates, in case the index was stale. It returns
+// ErrLastSiteAdmin when there is none.
+func OtherSiteAdmin(ctx context.Context, admins SiteAdminLister, orgID ident.OrgID, userID string, attempt int) (string, error) {
+	ids, err := admins.ActiveSiteAdmins(ctx, orgID)
 	if err != nil {
 		return "", fmt.Errorf("find site administrators of %s: %w", orgID, err)
 	}

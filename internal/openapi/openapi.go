@@ -255,7 +255,7 @@ func parameters(rt route.Route, op Op) []map[string]any {
 func errorsOf(rt route.Route, op Op) map[int][]string {
 	out := map[int][]string{
 		http.StatusTooManyRequests:    {"too_many_requests"},
-		http.StatusServiceUnavailable: {"service_unavailable"},
+		http.StatusServiceUnavailable: {"dependency_unavailable"},
 	}
 	add := func(status int, codes ...string) { out[status] = append(out[status], codes...) }
 	if op.Request != nil {
@@ -326,7 +326,7 @@ func responses(s *schemas, rt route.Route, op Op) map[string]any {
 		d := statusDescriptions[code] + " Codes: " + strings.Join(codes, ", ") + "."
 		r := map[string]any{"description": d, "headers": headers,
 			"content": map[string]any{"application/json": map[string]any{"schema": map[string]string{"$ref": "#/components/schemas/Error"}}}}
-		if code == http.StatusTooManyRequests {
+		if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 			r["headers"] = map[string]any{"X-Request-Id": headers["X-Request-Id"],
 				"Retry-After": map[string]any{"description": "Seconds to wait.", "schema": map[string]string{"type": "integer"}}}
 		}

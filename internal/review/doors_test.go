@@ -68,9 +68,11 @@ func TestRegistrationAnswersAlike(t *testing.T) {
 // requests for one email gets the same 202 each time, but only
 // register_per_identifier of them are acted on (emailed).
 func TestRegistrationPastTheLimitsAnswersTheSameAndSendsNothing(t *testing.T) {
-	o := newOffice(t)
-	email := testenv.UniqueEmail("burst")
+	// The default count over a day-long window: the burst cannot straddle
+	// two of the clock-aligned windows.
 	limit := throttle.Defaults[throttle.RegisterIdentifier].Max
+	o := newOffice(t, stacktest.Limit(throttle.RegisterIdentifier, throttle.Limit{Max: limit, Window: 24 * time.Hour}))
+	email := testenv.UniqueEmail("burst")
 	for i := range limit + 4 {
 		r := o.h.Do("POST", "/v1/registrations", map[string]string{"tin": o.tin, "level": "org", "first_name": "Pat", "last_name": "Doe",
 			"email": email, "username": fmt.Sprintf("burst%d%s", i, o.tin), "password": pw})
@@ -89,7 +91,7 @@ func TestRegistrationPastTheLimitsAnswersTheSameAndSendsNothing(t *testing.T) {
 // an office-level request; the approving claim is in the history. Past the
 // claim-number limit a right claim is no longer screened: a reviewer decides.
 func TestClaimNumberApprovesOnlyWhatItBelongsTo(t *testing.T) {
-	o := newOffice(t, stacktest.Limit(throttle.ClaimNumber, throttle.Limit{Max: 4, Window: time.Hour}))
+	o := newOffice(t, stacktest.Limit(throttle.ClaimNumber, throttle.Limit{Max: 4, Window: 24 * time.Hour}))
 	out, fnErr := o.h.Invoke("ops", map[string]any{"command": "ImportClaimReferences", "org_id": o.orgID,
 		"claims": []map[string]string{{"claim_number": "ADA-CLAIM-001", "npi": npiAda}, {"claim_number": "OFFICE-CLAIM-9"}}})
 	if fnErr != "" || out["imported"] != float64(2) {

@@ -164,10 +164,17 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 	if ok, err := s.withinLimits(ctx, in, email, username); err != nil || !ok {
 		return Submitted{ID: id, Status: StatusPendingEmail}, err
 	}
+	// Every request past the limits costs the same password work, whether
+	// it is stored, its username taken or its office unknown: the timing
+	// tells no more than the answer.
+	hash, err := s.hash(in.Password)
+	if err != nil {
+		return Submitted{}, err
+	}
 	// Checked before the office is looked up, so what happens for a taken
 	// username does not depend on whether the TIN exists.
 	if _, err := s.store.UserIDByUsername(ctx, username); err == nil {
-		return s.usernameTaken(ctx, id, email, username, in.Password)
+		return s.tellUsernameTaken(ctx, id, email, username)
 	} else if !errors.Is(err, fault.ErrNotFound) {
 		return Submitted{}, fmt.Errorf("submit registration: %w", err)
 	}
@@ -185,10 +192,6 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 	npi := strings.TrimSpace(in.NPI)
 	if level == LevelProvider && !o.HasProvider(npi) {
 		return s.unmatched(ctx, id, email)
-	}
-	hash, err := s.hash(in.Password)
-	if err != nil {
-		return Submitted{}, err
 	}
 	now := s.now().UTC()
 	r := Registration{
@@ -308,16 +311,9 @@ func (s *Service) claimTryAllowed(ctx context.Context, orgID ident.OrgID, claimH
 	return true, nil
 }
 
-// usernameTaken answers a request for a username a login has with the same
-// 202 as any other, after the same password work, and tells the mailbox
-// owner by email (never the response) to choose another.
-func (s *Service) usernameTaken(ctx context.Context, id, email, username, pw string) (Submitted, error) {
-	if _, err := s.hash(pw); err != nil {
-		return Submitted{}, err
-	}
-	return s.tellUsernameTaken(ctx, id, email, username)
-}
-
+// tellUsernameTaken answers a request for a username a login has (or a
+// pending request reserves) with the same 202 as any other and tells the
+// mailbox owner by email, never the response, to choose another.
 func (s *Service) tellUsernameTaken(ctx context.Context, id, email, username string) (Submitted, error) {
 	msg, err := mail.Render("registration-username-taken", email, map[string]string{"Username": username})
 	if err != nil {

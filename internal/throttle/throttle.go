@@ -60,7 +60,7 @@ type Limits map[Name]Limit
 
 // Defaults are the limits unless configured otherwise (README "Limits").
 var Defaults = Limits{
-	SignInAddress:       {100, 5 * time.Minute},
+	SignInAddress:       {50, 5 * time.Minute},
 	SignInUsername:      {20, 15 * time.Minute},
 	ForgotAddress:       {20, time.Hour},
 	ForgotIdentifier:    {1, 5 * time.Minute},
