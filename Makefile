@@ -8,7 +8,7 @@ GO ?= go
 FUNCTIONS := $(notdir $(wildcard functions/*))
 export GOFLAGS ?= -mod=readonly
 
-.PHONY: help deps run test test-cdk lint build invoke clean bench synth deploy diff cdk-bootstrap cfn-lint chromium screenshots
+.PHONY: help deps run test test-cdk lint build invoke clean bench synth deploy diff cdk-bootstrap cfn-lint chromium screenshots openapi-lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -34,10 +34,19 @@ chromium: ## install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: deps chromium ## every test: unit, integration against the emulators, browser (portal), end-to-end, CDK assertions, cfn-lint
+test: deps chromium ## every test: unit, integration against the emulators, browser (portal), end-to-end, CDK assertions, cfn-lint, OpenAPI lint
 	$(GO) run ./infra/local exec -- $(GO) test -count=1 ./...
+	$(MAKE) openapi-lint
 	$(MAKE) test-cdk
 	$(MAKE) cfn-lint
+
+# Redocly CLI (pinned in package-lock.json) lints the document the API serves
+# with its strictest built-in ruleset (a warning is an error too), served from
+# the README's example deployment (no-server-example.com refuses localhost).
+openapi-lint: deps ## lint the OpenAPI document (Redocly CLI, recommended-strict: 0 errors, 0 warnings)
+	@mkdir -p .cache
+	$(GO) run ./infra/local openapi https://id.acme.com > .cache/openapi.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node node_modules/@redocly/cli/bin/cli.js lint --extends recommended-strict .cache/openapi.json
 
 lint: ## gofmt, go vet, staticcheck, go mod tidy diff
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }

@@ -48,7 +48,7 @@ func NewData(scope constructs.Construct, id string) *Data {
 		DeletionProtection: jsii.Bool(true),
 		// The stream is the outbox: the events function turns item changes
 		// into EventBridge events, so both images are needed.
-		DynamoStream:  awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES,
+		DynamoStream:  awsdynamodb.StreamViewType(def.StreamView),
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	return &Data{Construct: c, Table: t}

@@ -23,8 +23,8 @@ import (
 // stream (the outbox). Each is deployed once route.Functions() lists it.
 const (
 	FunctionOps    = route.FunctionOps
-	FunctionReview = "review"
-	FunctionEvents = "events"
+	FunctionReview = route.FunctionReview
+	FunctionEvents = route.FunctionEvents
 )
 
 // spec is one function's size and every permission it gets. A permission not
@@ -39,6 +39,7 @@ type spec struct {
 	AnswerReview  bool // states:SendTaskSuccess/Failure/Heartbeat on the review state machine
 	PublishEvents bool // events:PutEvents on the Gatehouse bus
 	ReadStream    bool // the table's stream, through an event source mapping
+	DeadLetter    bool // sqs:SendMessage to the events dead-letter queue (refused inbound events)
 	Async         bool // invoked asynchronously: failed events go to the dead-letter queue
 }
 
@@ -58,7 +59,8 @@ var specs = map[string]spec{
 	// It answers its own wait when the answer arrived before the wait began.
 	FunctionReview: {Memory: 256, Timeout: 30 * time.Second, Data: true, SendMail: true, AnswerReview: true, Async: true},
 	// Inbound EventBridge events (asynchronous) and the outbox stream.
-	FunctionEvents: {Memory: 256, Timeout: time.Minute, Data: true, PublishEvents: true, ReadStream: true, Async: true},
+	// It puts refused inbound events on the events dead-letter queue itself.
+	FunctionEvents: {Memory: 256, Timeout: time.Minute, Data: true, PublishEvents: true, ReadStream: true, DeadLetter: true, Async: true},
 }
 
 // tableActions are the item operations the store adapter uses: GetItem,
@@ -204,6 +206,10 @@ func NewFunctions(scope constructs.Construct, id string, p *FunctionsProps) (*Fu
 		}
 		if sp.ReadStream {
 			p.Data.grantStreamRead(role)
+		}
+		if sp.DeadLetter {
+			p.Events.DeadLetters.GrantSendMessages(role)
+			fn.AddEnvironment(jsii.String("GATEHOUSE_DEAD_LETTER_QUEUE_URL"), p.Events.DeadLetters.QueueUrl(), nil)
 		}
 	}
 	return f, nil

@@ -94,7 +94,7 @@ func NewGatehouseStack(scope constructs.Construct, props *GatehouseStackProps) (
 		workflow = NewWorkflow(stack, "Workflow", review, string(asl), fns.ByName[FunctionReview])
 	}
 	if fn, ok := fns.ByName[FunctionEvents]; ok {
-		events.Deliver(fn, data.Table, fns.DeadLetters)
+		events.Deliver(fn, data.Table)
 	}
 
 	NewObservability(stack, "Observability", &ObservabilityProps{

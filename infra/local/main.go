@@ -4,10 +4,12 @@
 //
 //	go run ./infra/local run [flags]        the whole system, with a demo org
 //	go run ./infra/local exec -- CMD ARGS   emulators on free ports around CMD (make test)
+//	go run ./infra/local openapi [URL]      print the OpenAPI document (make openapi-lint)
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,13 +31,14 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
+	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: local run [flags] | local exec -- command [args]")
+		fmt.Fprintln(os.Stderr, "usage: local run [flags] | local exec -- command [args] | local openapi [server URL]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -47,6 +50,12 @@ func main() {
 		err = run(ctx, os.Args[2:])
 	case "exec":
 		code, err = execWith(ctx, os.Args[2:])
+	case "openapi":
+		server := "http://localhost:8080"
+		if len(os.Args) > 2 {
+			server = os.Args[2]
+		}
+		err = json.NewEncoder(os.Stdout).Encode(app.OpenAPI(server))
 	default:
 		err = fmt.Errorf("unknown subcommand %q (run or exec)", os.Args[1])
 	}
@@ -129,6 +138,17 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The table's stream feeds the events function, as the CDK stack's event
+	// source mapping does; the position is kept next to the data.
+	checkpoint := filepath.Join(root, *dataDir, "outbox-checkpoint.json")
+	if *inMemory {
+		checkpoint = ""
+	}
+	outbox, err := stack.StartOutbox(ctx, awsCfg, a.Config.TableName, st.Handlers[route.FunctionEvents], st.Sink, checkpoint, log)
+	if err != nil {
+		return err
+	}
+	defer outbox.Close()
 	if _, err := stack.DeployReview(ctx, awsCfg, reviewStateMachine, st.InvokeURL); err != nil {
 		return err
 	}
@@ -213,7 +233,7 @@ Gatehouse is running (ready in %.1fs). Ctrl-C stops everything.
   API (API Gateway)     %s          try: curl %s/v1/health
   Lambda Invoke API     %s          functions: %v
   Mailbox (SES)         %s          every email sent; JSON at %s/store
-  EventBridge sink      %s/events
+  EventBridge sink      %s/events          dead letters: /dead-letters
   Step Functions        %s          review state machine %s
   DynamoDB Local        %s
 

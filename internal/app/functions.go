@@ -11,14 +11,22 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/command"
+	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
+	"github.com/gatehouse-dev/gatehouse/internal/help"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
+	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/openapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ops"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
+	"github.com/gatehouse-dev/gatehouse/internal/settings"
 )
 
 // Constructor builds one function's Lambda handler from the parts it uses.
@@ -56,7 +64,7 @@ func PortalFunction(p *Parts) (lambda.Handler, error) {
 func OpsFunction(p *Parts) (lambda.Handler, error) {
 	mux := command.NewMux(p.log)
 	for _, cmds := range []map[string]command.Func{
-		ops.NewCommands(p.orgService(), p.inviteService(), p.log).All(),
+		ops.NewCommands(p.orgService(), p.inviteService(), p.storeOf(), p.log).All(),
 		review.NewCommands(p.reviewService()).All(),
 		governance.NewCommands(p.governanceService()).All(),
 	} {
@@ -81,7 +89,7 @@ func ReviewFunction(p *Parts) (lambda.Handler, error) {
 func Constructors() map[string]Constructor {
 	return map[string]Constructor{
 		route.FunctionAuth: AuthFunction, route.FunctionPortal: PortalFunction,
-		route.FunctionOps: OpsFunction, route.FunctionReview: ReviewFunction,
+		route.FunctionOps: OpsFunction, route.FunctionReview: ReviewFunction, route.FunctionEvents: EventsFunction,
 	}
 }
 
@@ -144,12 +152,30 @@ func (p *Parts) basicHandlers() handlers {
 }
 
 func (p *Parts) openAPI(w http.ResponseWriter, r *http.Request) error {
-	return edge.JSON(w, http.StatusOK, openapi.Document(route.Table, p.cfg.BaseURL.String()))
+	return edge.JSON(w, http.StatusOK, OpenAPI(p.cfg.BaseURL.String()))
+}
+
+// OpenAPI is the API's OpenAPI document, served at GET /v1/openapi.json.
+func OpenAPI(serverURL string) map[string]any {
+	return openapi.Document(route.Table, serverURL, APIOps())
+}
+
+// APIOps documents every route: each feature's Ops and those of this package.
+func APIOps() openapi.Ops {
+	return openapi.Merge(auth.API(), invite.API(), review.API(), member.API(), employee.API(), settings.API(), audit.API(),
+		governance.API(), codelist.API(), help.API(), openapi.Ops{
+			"health":  {Response: healthView{}, Status: http.StatusOK, Doc: "200 when the API and its table are reachable."},
+			"openapi": {Response: map[string]any{}, Status: http.StatusOK, Doc: "This document."},
+		})
+}
+
+type healthView struct {
+	Status string `json:"status" enum:"ok"`
 }
 
 func (p *Parts) health(w http.ResponseWriter, r *http.Request) error {
 	if err := p.storeOf().Ping(r.Context()); err != nil {
 		return err
 	}
-	return edge.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return edge.JSON(w, http.StatusOK, healthView{Status: "ok"})
 }

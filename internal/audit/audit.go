@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
 // Entry is one administrative action in one org.
@@ -45,6 +46,15 @@ const (
 	ActionEmployeeCreate     = "employee.create"
 	ActionEmployeeUpdate     = "employee.update"
 	ActionOrgSettings        = "org.settings"
+
+	ActionInviteCreate = "invite.create"
+	ActionInviteResend = "invite.resend"
+	ActionInviteRevoke = "invite.revoke"
+	// ActionRegistrationDecide is followed by the decision: registration.approve, .deny, .modify.
+	ActionRegistrationDecide = "registration."
+	// Operator commands.
+	ActionOrgCreate    = "org.create"
+	ActionClaimsImport = "claims.import"
 )
 
 // Actor is who acts and from where; ActorOf builds it from the caller.
@@ -58,6 +68,11 @@ type Actor struct {
 // ActorOf is the actor of a signed-in caller's request.
 func ActorOf(c caller.Caller) Actor {
 	return Actor{UserID: c.User.ID, Username: c.User.Username, RequestID: c.RequestID, IP: c.IP}
+}
+
+// Ops is the actor of operator commands (the ops function, IAM-invoked).
+func Ops(ctx context.Context) Actor {
+	return Actor{UserID: "ops", Username: "ops", RequestID: logging.RequestID(ctx)}
 }
 
 // Entry records action on target in org, now.

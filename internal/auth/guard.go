@@ -106,7 +106,8 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 			}
 			return h(w, r)
 		}
-		ctx := r.Context()
+		// The store stamps the actor on what the request writes (events).
+		ctx := logging.WithActor(r.Context(), p.User.ID)
 		p.RequestID, p.IP = logging.RequestID(ctx), httpapi.ClientAddress(r)
 		if p.User.PasswordChangeRequired && !whilePasswordChange[rt.Name] {
 			return ErrPasswordChangeRequired

@@ -24,7 +24,7 @@ func NewHandlers(svc *Service, sessions Sessions) *Handlers {
 type loginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
-	OTP      string `json:"otp"`
+	OTP      string `json:"otp,omitempty" doc:"The TOTP code or a recovery code, for a login with a second factor."`
 }
 
 type loginResponse struct {
@@ -132,8 +132,12 @@ func (h *Handlers) ChangePassword(w http.ResponseWriter, r *http.Request, p call
 }
 
 type forgotRequest struct {
-	Username string `json:"username"`
-	Email    string `json:"email"`
+	Username string `json:"username,omitempty"`
+	Email    string `json:"email,omitempty"`
+}
+
+type forgotView struct {
+	Message string `json:"message"`
 }
 
 // Forgot is POST /v1/auth/password/forgot: 202 with the same body always.
@@ -145,15 +149,15 @@ func (h *Handlers) Forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svc.Forgot(r.Context(), httpapi.ClientAddress(r), req.Username, req.Email); err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusAccepted, map[string]string{
-		"message": "If an account matches, we have emailed it a link to set a new password. The link works for one hour.",
+	return httpapi.JSON(w, http.StatusAccepted, forgotView{
+		Message: "If an account matches, we have emailed it a link to set a new password. The link works for one hour.",
 	})
 }
 
 type resetRequest struct {
 	Token       string `json:"token"`
 	NewPassword string `json:"new_password"`
-	CodeWord    string `json:"code_word"`
+	CodeWord    string `json:"code_word,omitempty" doc:"Required when the org has a practice code word (F6)."`
 }
 
 // Reset is POST /v1/auth/password/reset.
@@ -174,12 +178,20 @@ func (h *Handlers) RotateCodeWord(w http.ResponseWriter, r *http.Request, p call
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string]string{"code_word": word})
+	return httpapi.JSON(w, http.StatusOK, codeWordView{CodeWord: word})
+}
+
+type codeWordView struct {
+	CodeWord string `json:"code_word" doc:"Shown once."`
 }
 
 type reauthRequest struct {
-	CurrentPassword string `json:"current_password"`
-	OTP             string `json:"otp"`
+	CurrentPassword string `json:"current_password,omitempty"`
+	OTP             string `json:"otp,omitempty"`
+}
+
+type recoveryCodesView struct {
+	RecoveryCodes []string `json:"recovery_codes"`
 }
 
 // StartTOTP is POST /v1/auth/mfa/totp. Changing the second factor needs the
@@ -209,7 +221,7 @@ func (h *Handlers) VerifyTOTP(w http.ResponseWriter, r *http.Request, p caller.C
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string][]string{"recovery_codes": codes})
+	return httpapi.JSON(w, http.StatusOK, recoveryCodesView{RecoveryCodes: codes})
 }
 
 // MeView is the body of GET /v1/me.
@@ -217,10 +229,18 @@ type MeView struct {
 	User        account.UserView         `json:"user"`
 	Memberships []account.MembershipView `json:"memberships"`
 	ActiveOrgID ident.OrgID              `json:"active_org_id"`
+	// Privileges are the effective module levels in the active org (role
+	// defaults and per-user overrides, F19): what any portal module may
+	// show this person. Empty without an active membership.
+	Privileges map[account.Module]account.Level `json:"privileges"`
 }
 
 func meView(p caller.Caller) MeView {
-	return MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID}
+	privs := map[account.Module]account.Level{}
+	if m, ok := p.MembershipIn(p.Session.ActiveOrgID); ok {
+		privs = m.EffectivePrivileges()
+	}
+	return MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID, Privileges: privs}
 }
 
 // Me is GET /v1/me.
@@ -228,11 +248,13 @@ func (h *Handlers) Me(w http.ResponseWriter, r *http.Request, p caller.Caller) e
 	return httpapi.JSON(w, http.StatusOK, meView(p))
 }
 
+type switchOrgRequest struct {
+	OrgID ident.OrgID `json:"org_id"`
+}
+
 // SwitchOrg is PUT /v1/me/active-org.
 func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
-	var req struct {
-		OrgID ident.OrgID `json:"org_id"`
-	}
+	var req switchOrgRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
@@ -246,7 +268,7 @@ func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request, p caller.Ca
 type linkRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
-	OTP      string `json:"otp"`
+	OTP      string `json:"otp,omitempty"`
 }
 
 // Link is POST /v1/me/links (F8).

@@ -28,7 +28,7 @@ func (h *Handlers) BeginPasskeyRegistration(w http.ResponseWriter, r *http.Reque
 type finishPasskeyRegistrationRequest struct {
 	ChallengeID string          `json:"challenge_id"`
 	Credential  json.RawMessage `json:"credential"`
-	Name        string          `json:"name"`
+	Name        string          `json:"name,omitempty"`
 }
 
 // FinishPasskeyRegistration is POST /v1/auth/mfa/passkeys/register/finish.

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
 // CommandError is what a failed command returns. Its type name becomes the
@@ -71,6 +72,8 @@ func (m *Mux) Handle(ctx context.Context, payload json.RawMessage) (any, error) 
 		sort.Strings(names)
 		return nil, &CommandError{Code: "unknown_command", Message: fmt.Sprintf("Unknown command %q; known: %s.", head.Command, strings.Join(names, ", "))}
 	}
+	// The store stamps ops as the actor of what the command writes (events).
+	ctx = logging.WithActor(ctx, "ops")
 	m.log.InfoContext(ctx, "ops command", "command", head.Command)
 	out, err := run(ctx, payload)
 	if err != nil {

@@ -27,7 +27,10 @@ type Config struct {
 	VerificationWindow time.Duration
 	StateMachine       string // GATEHOUSE_STATE_MACHINE_ARN (optional until review runs)
 	EventBus           string // GATEHOUSE_EVENT_BUS (optional)
-	LogLevel           string // GATEHOUSE_LOG_LEVEL: debug, info (default), warn, error
+	// DeadLetterQueue is where refused inbound events go, with the reason
+	// (GATEHOUSE_DEAD_LETTER_QUEUE_URL; the events function needs it).
+	DeadLetterQueue string
+	LogLevel        string // GATEHOUSE_LOG_LEVEL: debug, info (default), warn, error
 	// OpsEmail is where registrations with no eligible reviewer are reported
 	// (GATEHOUSE_OPS_EMAIL, optional: without it they are only logged).
 	OpsEmail string
@@ -47,15 +50,16 @@ func FromEnv() (Config, error) { return parse(os.Getenv) }
 func parse(getenv func(string) string) (Config, error) {
 	var errs []error
 	c := Config{
-		TableName:     getenv("GATEHOUSE_TABLE"),
-		MailFrom:      getenv("GATEHOUSE_MAIL_FROM"),
-		MailReplyTo:   getenv("GATEHOUSE_MAIL_REPLY_TO"),
-		MailConfigSet: getenv("GATEHOUSE_MAIL_CONFIGURATION_SET"),
-		StateMachine:  getenv("GATEHOUSE_STATE_MACHINE_ARN"),
-		EventBus:      getenv("GATEHOUSE_EVENT_BUS"),
-		OpsEmail:      strings.TrimSpace(getenv("GATEHOUSE_OPS_EMAIL")),
-		LogLevel:      strings.ToLower(getenv("GATEHOUSE_LOG_LEVEL")),
-		ReviewTimeout: 30 * 24 * time.Hour,
+		TableName:       getenv("GATEHOUSE_TABLE"),
+		MailFrom:        getenv("GATEHOUSE_MAIL_FROM"),
+		MailReplyTo:     getenv("GATEHOUSE_MAIL_REPLY_TO"),
+		MailConfigSet:   getenv("GATEHOUSE_MAIL_CONFIGURATION_SET"),
+		StateMachine:    getenv("GATEHOUSE_STATE_MACHINE_ARN"),
+		EventBus:        getenv("GATEHOUSE_EVENT_BUS"),
+		DeadLetterQueue: getenv("GATEHOUSE_DEAD_LETTER_QUEUE_URL"),
+		OpsEmail:        strings.TrimSpace(getenv("GATEHOUSE_OPS_EMAIL")),
+		LogLevel:        strings.ToLower(getenv("GATEHOUSE_LOG_LEVEL")),
+		ReviewTimeout:   30 * 24 * time.Hour,
 	}
 	c.VerificationWindow = 24 * time.Hour
 	if v := getenv("GATEHOUSE_VERIFICATION_WINDOW"); v != "" {

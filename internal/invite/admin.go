@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
@@ -22,9 +23,10 @@ type AdminStore interface {
 	GetInvite(ctx context.Context, orgID ident.OrgID, id string) (Invite, error)
 	ListInvites(ctx context.Context, orgID ident.OrgID, status Status, limit int, cursor string) ([]Invite, string, error)
 	// ResendInvite revokes old and stores next in one transaction (fault.ErrConflict once old is used).
-	ResendInvite(ctx context.Context, old, next Invite) error
+	// a is the audit entry of the change, written in the same transaction.
+	ResendInvite(ctx context.Context, old, next Invite, a audit.Entry) error
 	// RevokeInvite ends an unused invite and its link (fault.ErrConflict once used).
-	RevokeInvite(ctx context.Context, inv Invite) error
+	RevokeInvite(ctx context.Context, inv Invite, a audit.Entry) error
 	UserExistsByEmail(ctx context.Context, email string) (bool, error)
 }
 
@@ -39,9 +41,9 @@ var (
 
 // BulkInput is POST /v1/orgs/{org}/invites.
 type BulkInput struct {
-	Emails string `json:"emails"`
-	Scope  string `json:"scope"`
-	Role   string `json:"role"`
+	Emails string `json:"emails" doc:"Comma-separated addresses, at most 50."`
+	Scope  string `json:"scope" doc:"org or provider:<NPI>."`
+	Role   string `json:"role" enum:"site-admin,provider-admin,portal-user,clerical-user,client"`
 }
 
 // ParseEmails splits a comma-separated list: spaces trimmed, empty entries
@@ -108,7 +110,7 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who caller.C
 		if err != nil {
 			return nil, fmt.Errorf("create invites: %w", err)
 		}
-		inv, err := s.create(ctx, CreateInput{OrgID: o.ID, OrgName: o.Name, Email: e, Role: role, Scope: scope, InvitedBy: who.User.ID, InvitedByName: who.Name()}, hasLogin, nil)
+		inv, err := s.create(ctx, CreateInput{OrgID: o.ID, OrgName: o.Name, Email: e, Role: role, Scope: scope, InvitedBy: who.User.ID, InvitedByName: who.Name(), Actor: audit.ActorOf(who)}, hasLogin, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -168,15 +170,16 @@ func (s *Service) Resend(ctx context.Context, admin AdminStore, who caller.Calle
 	if err != nil {
 		return Invite{}, fmt.Errorf("resend invite: %w", err)
 	}
-	replace := func(ctx context.Context, next Invite) error {
-		err := admin.ResendInvite(ctx, old, next)
+	replace := func(ctx context.Context, next Invite, a audit.Entry) error {
+		a.Target = "invite:" + old.ID + " -> invite:" + next.ID
+		err := admin.ResendInvite(ctx, old, next, a)
 		if errors.Is(err, fault.ErrConflict) {
 			return ErrInviteUsed
 		}
 		return err
 	}
 	return s.create(ctx, CreateInput{OrgID: old.OrgID, OrgName: old.OrgName, Email: old.Email, Role: old.Role, Scope: old.Scope,
-		InvitedBy: who.User.ID, InvitedByName: who.Name()}, hasLogin, replace)
+		InvitedBy: who.User.ID, InvitedByName: who.Name(), Actor: audit.ActorOf(who)}, hasLogin, replace)
 }
 
 // Revoke ends an unused invite; its link stops working.
@@ -185,7 +188,8 @@ func (s *Service) Revoke(ctx context.Context, admin AdminStore, who caller.Calle
 	if err != nil {
 		return err
 	}
-	if err := admin.RevokeInvite(ctx, inv); errors.Is(err, fault.ErrConflict) {
+	entry := audit.ActorOf(who).Entry(inv.OrgID, audit.ActionInviteRevoke, "invite:"+inv.ID, s.now())
+	if err := admin.RevokeInvite(ctx, inv, entry); errors.Is(err, fault.ErrConflict) {
 		return ErrInviteUsed
 	} else if err != nil {
 		return fmt.Errorf("revoke invite %s: %w", id, err)
@@ -232,7 +236,7 @@ func (h *AdminHandlers) Create(w http.ResponseWriter, r *http.Request, c caller.
 	for _, inv := range invs {
 		items = append(items, viewOf(inv))
 	}
-	return httpapi.JSON(w, http.StatusCreated, map[string]any{"items": items})
+	return httpapi.JSON(w, http.StatusCreated, httpapi.List[inviteView]{Items: items})
 }
 
 // List is GET /v1/orgs/{org}/invites?status=.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -50,7 +51,8 @@ type Invite struct {
 // Store keeps invites and their link tokens.
 type Store interface {
 	// CreateInvite stores the invite and its link token together.
-	CreateInvite(ctx context.Context, inv Invite) error
+	// a is the invite's audit entry, written in the same transaction.
+	CreateInvite(ctx context.Context, inv Invite, a audit.Entry) error
 	// InviteByToken finds an unused invite by its token hash.
 	InviteByToken(ctx context.Context, tokenHash string) (Invite, error)
 	// AcceptInviteNewUser consumes the link and creates the user, its unique
@@ -102,6 +104,8 @@ type CreateInput struct {
 	Scope         account.Scope
 	InvitedBy     string
 	InvitedByName string
+	// Actor is who the audit entry names (an administrator, or ops).
+	Actor audit.Actor
 }
 
 // Create stores an invite and emails its link. The raw token exists only in the email.
@@ -111,7 +115,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Invite, error) {
 
 // create stores the invite (through store, when given, else CreateInvite)
 // and emails its link; hasLogin switches the email to "sign in first".
-func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, store func(context.Context, Invite) error) (Invite, error) {
+func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, store func(context.Context, Invite, audit.Entry) error) (Invite, error) {
 	email := account.NormalizeEmail(in.Email)
 	if p := account.EmailProblem(email); p != "" {
 		return Invite{}, fault.Validation(map[string]string{"email": p})
@@ -125,10 +129,11 @@ func (s *Service) create(ctx context.Context, in CreateInput, hasLogin bool, sto
 		ID: ident.New(), OrgID: in.OrgID, OrgName: in.OrgName, Email: email, Role: in.Role, Scope: in.Scope,
 		Status: StatusSent, InvitedBy: in.InvitedBy, CreatedAt: now, ExpiresAt: now.Add(LinkLifetime), TokenHash: tokenHash,
 	}
+	action := audit.ActionInviteResend
 	if store == nil {
-		store = s.store.CreateInvite
+		store, action = s.store.CreateInvite, audit.ActionInviteCreate
 	}
-	if err := store(ctx, inv); err != nil {
+	if err := store(ctx, inv, in.Actor.Entry(inv.OrgID, action, "invite:"+inv.ID, now)); err != nil {
 		return Invite{}, fmt.Errorf("create invite: %w", err)
 	}
 	msg, err := mail.Render("invite", email, map[string]any{"HasLogin": hasLogin,
@@ -165,10 +170,10 @@ func (s *Service) View(ctx context.Context, token string) (Invite, error) {
 
 // NewLogin is what a person gives to create their login from an invite.
 type NewLogin struct {
-	Username  string `json:"username"`
-	Password  string `json:"password"`
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
+	Username  string `json:"username,omitempty"`
+	Password  string `json:"password,omitempty"`
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
 }
 
 // AcceptNew creates a login from the invite.

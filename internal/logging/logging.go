@@ -13,6 +13,7 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	lambdaRequestIDKey
+	actorKey
 )
 
 // WithRequestID stores the API request id (the X-Request-Id) in ctx.
@@ -28,6 +29,18 @@ func WithLambdaRequestID(ctx context.Context, id string) context.Context {
 // RequestID returns the request id stored in ctx, or "".
 func RequestID(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// WithActor stores who is acting (a user id, or "ops"): the store stamps it
+// on every item it writes, so the outbox can say who made each change.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey, actor)
+}
+
+// Actor returns the actor stored in ctx, or "".
+func Actor(ctx context.Context) string {
+	s, _ := ctx.Value(actorKey).(string)
 	return s
 }
 

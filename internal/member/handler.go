@@ -302,12 +302,14 @@ func (h *Handlers) Setup(w http.ResponseWriter, r *http.Request) error {
 	return httpapi.NoContent(w)
 }
 
+type confirmEmailRequest struct {
+	Token string `json:"token"`
+}
+
 // ConfirmEmail is POST /v1/auth/email/confirm: the link sent to a new
 // address makes it the login's email.
 func (h *Handlers) ConfirmEmail(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Token string `json:"token"`
-	}
+	var in confirmEmailRequest
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}

@@ -78,17 +78,17 @@ func reaches(a caller.Caller, m account.Membership) bool { return a.Membership.S
 
 // CreateInput is POST /v1/orgs/{org}/users.
 type CreateInput struct {
-	EmployeeID  string `json:"employee_id"`
+	EmployeeID  string `json:"employee_id,omitempty"`
 	FirstName   string `json:"first_name"`
-	MiddleName  string `json:"middle_name"`
+	MiddleName  string `json:"middle_name,omitempty"`
 	LastName    string `json:"last_name"`
 	Email       string `json:"email"`
-	Phone       string `json:"phone"`
+	Phone       string `json:"phone,omitempty"`
 	Username    string `json:"username"`
-	Role        string `json:"role"`
-	Scope       string `json:"scope"`
-	Credentials string `json:"credentials"`
-	Password    string `json:"password"`
+	Role        string `json:"role" enum:"site-admin,provider-admin,portal-user,clerical-user,client"`
+	Scope       string `json:"scope" doc:"org or provider:<NPI>, no wider than the administrator's."`
+	Credentials string `json:"credentials" enum:"temporary-password,email-link"`
+	Password    string `json:"password,omitempty" doc:"A temporary password of your choice; generated when left out."`
 }
 
 // Credential deliveries of a new user.
@@ -784,7 +784,7 @@ func OtherSiteAdmin(ctx context.Context, admins SiteAdminLister, orgID ident.Org
 type SetupInput struct {
 	Token       string `json:"token"`
 	NewPassword string `json:"new_password"`
-	CodeWord    string `json:"code_word"`
+	CodeWord    string `json:"code_word,omitempty"`
 }
 
 // maxCodeWordAttempts is how many wrong code words one link survives.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
@@ -28,16 +29,22 @@ type Invites interface {
 	Create(ctx context.Context, in invite.CreateInput) (invite.Invite, error)
 }
 
+// AuditLog writes an audit entry on its own.
+type AuditLog interface {
+	PutAudit(ctx context.Context, e audit.Entry) error
+}
+
 // Commands are the organization commands.
 type Commands struct {
 	orgs    Orgs
 	invites Invites
+	audit   AuditLog
 	log     *slog.Logger
 }
 
 // NewCommands returns the organization commands.
-func NewCommands(orgs Orgs, invites Invites, log *slog.Logger) *Commands {
-	return &Commands{orgs: orgs, invites: invites, log: log}
+func NewCommands(orgs Orgs, invites Invites, audit AuditLog, log *slog.Logger) *Commands {
+	return &Commands{orgs: orgs, invites: invites, audit: audit, log: log}
 }
 
 // All names every command, for command.Mux.Register.
@@ -76,13 +83,18 @@ func (h *Commands) createOrganization(ctx context.Context, payload json.RawMessa
 	if err != nil {
 		return nil, err
 	}
+	// The office's audit log starts with its creation (F26); the office
+	// exists either way, so a failed entry is logged, not the command's failure.
+	if err := h.audit.PutAudit(ctx, audit.Ops(ctx).Entry(o.ID, audit.ActionOrgCreate, "org:"+o.ID.String(), time.Now())); err != nil {
+		h.log.ErrorContext(ctx, "organization created without its audit entry", "org_id", o.ID, "error", err.Error())
+	}
 	out := createdOrganization{OrgID: o.ID}
 	if email == "" {
 		return out, nil
 	}
 	inv, err := h.invites.Create(ctx, invite.CreateInput{
 		OrgID: o.ID, OrgName: o.Name, Email: email, Role: account.RoleSiteAdmin, Scope: account.OrgScope,
-		InvitedBy: "ops", InvitedByName: "Gatehouse operations",
+		InvitedBy: "ops", InvitedByName: "Gatehouse operations", Actor: audit.Ops(ctx),
 	})
 	if err != nil {
 		h.log.ErrorContext(ctx, "first administrator invite failed", "org_id", o.ID, "error", err.Error())

@@ -31,11 +31,17 @@ func (h *Handlers) Submit(w http.ResponseWriter, r *http.Request) error {
 	return httpapi.JSON(w, http.StatusAccepted, out)
 }
 
+type verifyRequest struct {
+	Token string `json:"token"`
+}
+
+type decidedView struct {
+	Status Status `json:"status"`
+}
+
 // Verify is POST /v1/registrations/verify.
 func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Token string `json:"token"`
-	}
+	var in verifyRequest
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
@@ -185,7 +191,7 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request, c caller.Calle
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string]Status{"status": status})
+	return httpapi.JSON(w, http.StatusOK, decidedView{Status: status})
 }
 
 // decisionView is a reviewer's decision as the console shows it.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -213,7 +214,10 @@ type Store interface {
 	AwaitDecision(ctx context.Context, orgID ident.OrgID, id string, status Status, token string, escalated bool, ev Event) (Registration, error)
 	// ClaimDecision records the one decision while the request is pending and
 	// undecided (fault.ErrConflict otherwise) and returns the item.
-	ClaimDecision(ctx context.Context, r Registration, d Decision, status Status, ev Event) (Registration, error)
+	// PutAudit writes an audit entry on its own (operator imports).
+	PutAudit(ctx context.Context, e audit.Entry) error
+	// a is the decision's audit entry, written with the claim.
+	ClaimDecision(ctx context.Context, r Registration, d Decision, status Status, ev Event, a audit.Entry) (Registration, error)
 	// ExpireReview invalidates a request still pending and undecided (fault.ErrConflict otherwise).
 	ExpireReview(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
 	// Provision creates the login and membership and moves the username

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
@@ -64,19 +66,19 @@ func NewService(store Store, wf Workflow, mailer Mailer, link LinkMaker, limits 
 // Request is the public registration form (POST /v1/registrations).
 type Request struct {
 	TIN         string `json:"tin"`
-	NPI         string `json:"npi"`
-	Level       string `json:"level"`
+	NPI         string `json:"npi,omitempty"`
+	Level       string `json:"level" enum:"org,provider"`
 	FirstName   string `json:"first_name"`
 	LastName    string `json:"last_name"`
 	Email       string `json:"email"`
-	Phone       string `json:"phone"`
+	Phone       string `json:"phone,omitempty"`
 	Username    string `json:"username"`
 	Password    string `json:"password"`
-	ClaimNumber string `json:"claim_number"`
-	ProviderDOB string `json:"provider_dob"`
+	ClaimNumber string `json:"claim_number,omitempty"`
+	ProviderDOB string `json:"provider_dob,omitempty"`
 	// Role is optional: portal-user (default) or clerical-user. Administrator
 	// roles are given only by a reviewer's Modify, never requested.
-	Role string `json:"role"`
+	Role string `json:"role,omitempty" enum:"portal-user,clerical-user"`
 	// Address is the client's address (not part of the form), for the limits.
 	Address string `json:"-"`
 }
@@ -444,10 +446,10 @@ func (s *Service) List(ctx context.Context, c caller.Caller, status string, limi
 // DecisionInput is an approve, deny or modify.
 type DecisionInput struct {
 	Kind   string
-	Reason string `json:"reason"`
-	Note   string `json:"note"`
-	Role   string `json:"role"`
-	Scope  string `json:"scope"`
+	Reason string `json:"reason,omitempty" enum:"identity_not_verified,not_affiliated,duplicate_request,other" doc:"Deny: required."`
+	Note   string `json:"note,omitempty" doc:"Deny: required with reason other."`
+	Role   string `json:"role,omitempty" doc:"Modify: required."`
+	Scope  string `json:"scope,omitempty" doc:"Modify: org or provider:<NPI>."`
 }
 
 // reviewer is who decides: a member of the org, or ops.
@@ -456,17 +458,15 @@ type reviewer struct {
 	UserID     string
 	Name       string
 	Ops        bool
+	Actor      audit.Actor // who the decision's audit entry names
 }
-
-// opsReviewer decides requests escalated to operations (break-glass).
-var opsReviewer = reviewer{Ops: true, UserID: "ops", Name: "Gatehouse operations"}
 
 // Decide records the caller's decision on a registration of the caller's org.
 func (s *Service) Decide(ctx context.Context, c caller.Caller, id string, in DecisionInput) (Status, error) {
 	if c.Org == "" {
 		return "", caller.ErrNotInOrg
 	}
-	return s.decide(ctx, c.Org, id, reviewer{Membership: c.Membership, UserID: c.User.ID, Name: c.Name()}, in)
+	return s.decide(ctx, c.Org, id, reviewer{Membership: c.Membership, UserID: c.User.ID, Name: c.Name(), Actor: audit.ActorOf(c)}, in)
 }
 
 // DecideAsOps records an operator's decision on a request escalated to ops.
@@ -475,7 +475,9 @@ func (s *Service) DecideAsOps(ctx context.Context, id string, in DecisionInput) 
 	if err != nil {
 		return "", ErrNotFound
 	}
-	return s.decide(ctx, orgID, id, opsReviewer, in)
+	// Operations decide requests escalated to them (break-glass).
+	ops := reviewer{Ops: true, UserID: "ops", Name: "Gatehouse operations", Actor: audit.Ops(ctx)}
+	return s.decide(ctx, orgID, id, ops, in)
 }
 
 // decide claims the decision on the registration item (exactly once, even
@@ -526,7 +528,8 @@ func (s *Service) decide(ctx context.Context, orgID ident.OrgID, id string, who 
 		detail = fmt.Sprintf("role %s, scope %s", d.Role, d.Scope)
 	}
 	ev := Event{At: d.At, Actor: d.By, Name: d.ByName, Action: d.Kind, Detail: detail}
-	claimed, err := s.store.ClaimDecision(ctx, r, d, status, ev)
+	entry := who.Actor.Entry(r.OrgID, audit.ActionRegistrationDecide+d.Kind, "registration:"+r.ID, d.At)
+	claimed, err := s.store.ClaimDecision(ctx, r, d, status, ev, entry)
 	if errors.Is(err, fault.ErrConflict) {
 		return "", ErrAlreadyDecided
 	}
@@ -616,18 +619,13 @@ func (s *Service) ImportClaimReferences(ctx context.Context, orgID ident.OrgID, 
 	refs := make([]ClaimReference, 0, len(claims))
 	seen := map[string]bool{}
 	for i, c := range claims {
-		n := NormalizeClaimNumber(c.ClaimNumber)
+		ref, field, problem := claimReference(o, c.ClaimNumber, c.NPI)
 		switch {
-		case len(n) < 5 || len(n) > 40:
-			fields[fmt.Sprintf("claims[%d].claim_number", i)] = "must be 5 to 40 characters"
-		case c.NPI != "" && !o.HasProvider(c.NPI):
-			fields[fmt.Sprintf("claims[%d].npi", i)] = "is not a provider of this organization"
-		default:
-			ref := ClaimReference{OrgID: o.ID, NPI: c.NPI, Hash: HashClaimNumber(o.ID, n)}
-			if !seen[ref.NPI+ref.Hash] {
-				seen[ref.NPI+ref.Hash] = true
-				refs = append(refs, ref)
-			}
+		case problem != "":
+			fields[fmt.Sprintf("claims[%d].%s", i, field)] = problem
+		case !seen[ref.NPI+ref.Hash]:
+			seen[ref.NPI+ref.Hash] = true
+			refs = append(refs, ref)
 		}
 	}
 	if len(fields) > 0 {
@@ -636,7 +634,46 @@ func (s *Service) ImportClaimReferences(ctx context.Context, orgID ident.OrgID, 
 	if err := s.store.PutClaimReferences(ctx, refs); err != nil {
 		return 0, err
 	}
+	// Importing again is harmless, so a failed entry fails the command: ops runs it again.
+	entry := audit.Ops(ctx).Entry(o.ID, audit.ActionClaimsImport, "org:"+o.ID.String(), s.now())
+	entry.Detail = strconv.Itoa(len(refs)) + " claim references"
+	if err := s.store.PutAudit(ctx, entry); err != nil {
+		return 0, fmt.Errorf("audit claim import: %w", err)
+	}
 	return len(refs), nil
+}
+
+// claimReference checks one claim number (and provider) of org o; a problem
+// names the field it is about.
+func claimReference(o org.Org, claimNumber, npi string) (ref ClaimReference, field, problem string) {
+	n := NormalizeClaimNumber(claimNumber)
+	switch {
+	case len(n) < 5 || len(n) > 40:
+		return ref, "claim_number", "must be 5 to 40 characters"
+	case npi != "" && !o.HasProvider(npi):
+		return ref, "npi", "is not a provider of this organization"
+	}
+	return ClaimReference{OrgID: o.ID, NPI: npi, Hash: HashClaimNumber(o.ID, n)}, "", ""
+}
+
+// RecordClaimReference records one claim reference from the claims system
+// (claims / ClaimReferenceRecorded, F27): only its hash is kept.
+func (s *Service) RecordClaimReference(ctx context.Context, orgID ident.OrgID, claimNumber, npi string) error {
+	if orgID == "" {
+		return fault.Validation(map[string]string{"org_id": "is required"})
+	}
+	o, err := s.store.GetOrg(ctx, orgID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return fault.Validation(map[string]string{"org_id": "no such organization"})
+	}
+	if err != nil {
+		return fmt.Errorf("record claim reference: %w", err)
+	}
+	ref, field, problem := claimReference(o, claimNumber, npi)
+	if problem != "" {
+		return fault.Validation(map[string]string{field: problem})
+	}
+	return s.store.PutClaimReferences(ctx, []ClaimReference{ref})
 }
 
 // ListEscalated pages the requests escalated to ops and still pending, newest first.

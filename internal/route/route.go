@@ -64,11 +64,13 @@ const (
 	FunctionPortal = "portal"
 	FunctionOps    = "ops"
 	FunctionReview = "review"
+	FunctionEvents = "events"
 )
 
 // TaskFunctions are the functions without routes: invoked directly (ops, by
-// IAM) or by Step Functions (review).
-var TaskFunctions = []string{FunctionOps, FunctionReview}
+// IAM), by Step Functions (review), or by the table's stream and EventBridge
+// rules (events).
+var TaskFunctions = []string{FunctionOps, FunctionReview, FunctionEvents}
 
 // Table lists every route of the API, in sections by feature.
 var Table = []Route{

@@ -462,10 +462,16 @@ func TestActiveOrgAndLinkedAccounts(t *testing.T) {
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :audit)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "ORG#" + orgB}, ":audit": &types.AttributeValueMemberS{Value: "AUDIT#"}},
 	})
-	if err != nil || len(out.Items) != 1 {
-		t.Fatalf("audit entries: %v %v", out, err)
+	var linked []map[string]types.AttributeValue // the office's log also holds its creation and invites
+	for _, it := range out.Items {
+		if it["Action"].(*types.AttributeValueMemberS).Value == "user.account_linked" {
+			linked = append(linked, it)
+		}
 	}
-	a := out.Items[0]
+	if err != nil || len(linked) != 1 {
+		t.Fatalf("account-linked audit entries: %v %v", linked, err)
+	}
+	a := linked[0]
 	if a["ActorUsername"].(*types.AttributeValueMemberS).Value != "link.main" || a["Target"].(*types.AttributeValueMemberS).Value != "link.old" ||
 		a["Action"].(*types.AttributeValueMemberS).Value != "user.account_linked" || a["RequestID"] == nil || a["IP"] == nil {
 		t.Fatalf("audit entry: %v", a)

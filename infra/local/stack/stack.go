@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/gatehouse-dev/gatehouse/internal/app"
+	"github.com/gatehouse-dev/gatehouse/internal/route"
 )
 
 // Addrs are the listen addresses of the emulated AWS front doors.
@@ -19,13 +20,18 @@ type Addrs struct {
 	API    string // API Gateway HTTP API, default 127.0.0.1:8080
 	Invoke string // Lambda Invoke API, default 127.0.0.1:3001
 	Events string // EventBridge PutEvents sink, default 127.0.0.1:8088
+	// Sink, when set, is a sink already serving (tests share one per
+	// process, one bus per app): Events is then not listened on.
+	Sink *EventSink
 }
 
 // Stack is the running local front doors.
 type Stack struct {
 	APIURL, InvokeURL, EventsURL string
 	Sink                         *EventSink
-	servers                      []*http.Server
+	// Handlers are the functions' Lambda handlers, by name.
+	Handlers map[string]lambda.Handler
+	servers  []*http.Server
 }
 
 // Functions builds the Lambda handler of every function of the app.
@@ -47,16 +53,25 @@ func Start(a *app.App, addrs Addrs, log *slog.Logger) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Sink: &EventSink{}}
-	for _, x := range []struct {
+	s := &Stack{Sink: addrs.Sink, Handlers: fns}
+	fronts := []struct {
 		addr string
 		h    http.Handler
 		url  *string
 	}{
 		{addrs.API, Gateway(fns, log), &s.APIURL},
 		{addrs.Invoke, InvokeAPI(fns), &s.InvokeURL},
-		{addrs.Events, s.Sink, &s.EventsURL},
-	} {
+	}
+	if s.Sink == nil {
+		s.Sink = NewEventSink(log)
+		fronts = append(fronts, struct {
+			addr string
+			h    http.Handler
+			url  *string
+		}{addrs.Events, s.Sink, &s.EventsURL})
+	}
+	s.Sink.Attach(a.Config.EventBus, fns[route.FunctionEvents])
+	for _, x := range fronts {
 		l, err := net.Listen("tcp", x.addr)
 		if err != nil {
 			s.Close()

@@ -194,7 +194,8 @@ func TestContractInviteStores(t *testing.T) {
 	inv := invite.Invite{ID: ident.New(), OrgID: a, OrgName: "Office A", Email: "new@example.org", Role: account.RolePortalUser,
 		Scope: account.OrgScope, Status: invite.StatusSent, InvitedBy: "tester", CreatedAt: now, ExpiresAt: now.Add(time.Hour),
 		TokenHash: session.HashToken("invite-token-" + ident.New())}
-	if err := links.CreateInvite(ctx, inv); err != nil {
+	created := audit.Entry{ID: ident.New(), OrgID: a, At: now, Actor: "tester", Action: audit.ActionInviteCreate, Target: "invite:" + inv.ID}
+	if err := links.CreateInvite(ctx, inv, created); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

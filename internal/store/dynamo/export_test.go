@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -68,4 +70,44 @@ func (s *Store) SeedListings(ctx context.Context, orgID ident.OrgID, orgName str
 	default:
 		return nil
 	}
+}
+
+// RawItem reads one item as the table's stream would carry it in an image.
+func (s *Store) RawItem(t testing.TB, pk, sk string) map[string]events.DynamoDBAttributeValue {
+	t.Helper()
+	res, err := s.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk)})
+	if err != nil || res.Item == nil {
+		t.Fatalf("get %s %s: %v", pk, sk, err)
+	}
+	return lambdaItem(res.Item)
+}
+
+func lambdaItem(item map[string]types.AttributeValue) map[string]events.DynamoDBAttributeValue {
+	out := map[string]events.DynamoDBAttributeValue{}
+	for k, v := range item {
+		out[k] = lambdaAttr(v)
+	}
+	return out
+}
+
+func lambdaAttr(v types.AttributeValue) events.DynamoDBAttributeValue {
+	switch x := v.(type) {
+	case *types.AttributeValueMemberS:
+		return events.NewStringAttribute(x.Value)
+	case *types.AttributeValueMemberN:
+		return events.NewNumberAttribute(x.Value)
+	case *types.AttributeValueMemberBOOL:
+		return events.NewBooleanAttribute(x.Value)
+	case *types.AttributeValueMemberM:
+		return events.NewMapAttribute(lambdaItem(x.Value))
+	case *types.AttributeValueMemberL:
+		var l []events.DynamoDBAttributeValue
+		for _, e := range x.Value {
+			l = append(l, lambdaAttr(e))
+		}
+		return events.NewListAttribute(l)
+	case *types.AttributeValueMemberSS:
+		return events.NewStringSetAttribute(x.Value)
+	}
+	return events.NewNullAttribute()
 }

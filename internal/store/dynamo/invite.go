@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
@@ -60,12 +61,16 @@ func (r inviteRecord) invite() invite.Invite {
 }
 
 // CreateInvite stores the invite and its link in one transaction.
-func (s *Store) CreateInvite(ctx context.Context, inv invite.Invite) error {
+func (s *Store) CreateInvite(ctx context.Context, inv invite.Invite, a audit.Entry) error {
 	items, err := s.newInviteItems(inv)
 	if err != nil {
 		return err
 	}
-	return s.transact(ctx, "create invite", items)
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "create invite", append(items, ai))
 }
 
 // newInviteItems are the invite (listed in the registration console's
@@ -178,18 +183,26 @@ func (s *Store) revokeItems(inv invite.Invite) []types.TransactWriteItem {
 }
 
 // RevokeInvite ends an unused invite and its link (fault.ErrConflict once used).
-func (s *Store) RevokeInvite(ctx context.Context, inv invite.Invite) error {
-	return s.transact(ctx, "revoke invite", s.revokeItems(inv))
+func (s *Store) RevokeInvite(ctx context.Context, inv invite.Invite, a audit.Entry) error {
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "revoke invite", append(s.revokeItems(inv), ai))
 }
 
 // ResendInvite replaces an unused invite by a new one in one transaction:
 // the old link dies as the new one is born.
-func (s *Store) ResendInvite(ctx context.Context, old, next invite.Invite) error {
+func (s *Store) ResendInvite(ctx context.Context, old, next invite.Invite, a audit.Entry) error {
 	items, err := s.newInviteItems(next)
 	if err != nil {
 		return err
 	}
-	return s.transact(ctx, "resend invite", append(s.revokeItems(old), items...))
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "resend invite", append(append(s.revokeItems(old), items...), ai))
 }
 
 // ListInvites pages an org's invites, newest first. By status: one Query of

@@ -46,6 +46,8 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
 // | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
 // | failed sign-ins of a username no login uses | SIGNINFAIL#<sha256 of username> | SIGNINFAIL | TTL: end of window or lock | 1 Get; 1 conditional Update (+1 to lock) |
+// | roster employee (pms)         | ORG#<org>            | EMPLOYEE#pms-<sha256(org, employee_no)[:32]> |                | 1 Get + 1 TransactWrite (conditional Put) |
+// | outbox: orgs of a login       | Query PK = USER#<user>, SK begins MEMBER# (OrgID) |  |                      | 1 Query per password-reset or lockout stream record |
 // | code (F25)                    | ORG#<org>#CODES#<kind> | CODE#<code>       |                                        | 1 conditional Put / Delete in txn with audit |
 // | code list page, search        | Query PK = ORG#<org>#CODES#<kind> (code order); q: FilterExpression contains(Search), ≤ 5 Queries of 200 | | | 1-5 Queries per page |
 // | copy codes (per list)         | Query source partition (1 MB pages); Query target partition, ProjectionExpression SK; TransactWrite of ≤ 100 Puts each attribute_not_exists(PK), 4 at once | | | 10,000 codes: ~3 + ~2 Queries + 100 TransactWrites |
@@ -57,6 +59,9 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | site administrators (F20, F23)|                      |                     | Query GSI1 ORG#<org>#MEMBERS begins ROLE#site-admin# (all, with lock/delete copies) | 1 Query |
 // | emergency request (public)    | EMERGENCY#<id>       | EMERGENCY           | TTL 180 days                           | 1 Put |
 // | rate limit window (throttle: public doors, emergency form) | RATE#<limit>#<sha256 of subject>#<window start> | RATE | TTL 2 windows | 1 conditional Update per check (ADD Hits if Hits < max) |
+//
+// Every Put and Update carries Chg = {A: actor, R: request id, T: time} (change.go), read by the
+// outbox from the stream's new image; the outbox's mapping of item changes to events is in outbox.go.
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item holds the membership's own lock

@@ -141,3 +141,12 @@ func (s *Store) SaveOrgSettings(ctx context.Context, orgID ident.OrgID, set org.
 	}
 	return err
 }
+
+// OrgExists reports whether the org exists (the roster sync's check).
+func (s *Store) OrgExists(ctx context.Context, id ident.OrgID) (bool, error) {
+	_, err := s.GetOrg(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
@@ -312,7 +313,9 @@ func (s *Store) AwaitDecision(ctx context.Context, orgID ident.OrgID, id string,
 
 // ClaimDecision records the one decision: it succeeds only while the
 // request is pending and undecided, so of many concurrent decisions one wins.
-func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d review.Decision, status review.Status, ev review.Event) (review.Registration, error) {
+// The decision's audit entry a is written in the same transaction; the
+// registration is then read back (a transaction returns no item).
+func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d review.Decision, status review.Status, ev review.Event, a audit.Entry) (review.Registration, error) {
 	dr := decisionRecord{Kind: d.Kind, Role: string(d.Role), Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: formatTime(d.At)}
 	if d.Kind == review.DecisionModify {
 		dr.Scope = d.Scope.String()
@@ -329,7 +332,25 @@ func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d revi
 	if status == review.StatusDeclined {
 		set += ", PasswordHash"
 	}
-	return s.updateRegistration(ctx, "claim decision", r.OrgID, r.ID, set, "#status = :was AND attribute_not_exists(Decision)", nil, v)
+	ai, err := s.auditItem(a)
+	if err != nil {
+		return review.Registration{}, err
+	}
+	claim := types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(orgPK(r.OrgID), registrationSK(r.ID)),
+		UpdateExpression:          aws.String(set),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND (#status = :was AND attribute_not_exists(Decision))"),
+		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
+		ExpressionAttributeValues: v,
+	}}
+	if err := s.transact(ctx, "claim decision", []types.TransactWriteItem{claim, ai}); err != nil {
+		return review.Registration{}, err
+	}
+	var rec registrationRecord
+	if err := s.getItem(ctx, "claimed registration", orgPK(r.OrgID), registrationSK(r.ID), &rec); err != nil {
+		return review.Registration{}, err
+	}
+	return rec.registration(), nil
 }
 
 // ExpireReview invalidates a request nobody decided.
@@ -508,30 +529,21 @@ type claimRefRecord struct {
 	NPI    string `dynamodbav:",omitempty"`
 }
 
-// PutClaimReferences stores claim hashes, 25 per BatchWriteItem, retrying unprocessed items.
+// PutClaimReferences stores claim hashes, 100 per TransactWriteItems (the
+// functions' IAM grants item writes, no batch writes). Refs are distinct;
+// storing one again overwrites it with itself.
 func (s *Store) PutClaimReferences(ctx context.Context, refs []review.ClaimReference) error {
-	for i := 0; i < len(refs); i += 25 {
-		var reqs []types.WriteRequest
-		for _, ref := range refs[i:min(i+25, len(refs))] {
+	for i := 0; i < len(refs); i += 100 {
+		var items []types.TransactWriteItem
+		for _, ref := range refs[i:min(i+100, len(refs))] {
 			item, err := marshal(claimRefRecord{PK: orgPK(ref.OrgID), SK: claimRefSK(ref.Hash, ref.NPI), Type: "ClaimReference", NPI: ref.NPI})
 			if err != nil {
 				return err
 			}
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}})
 		}
-		pending := map[string][]types.WriteRequest{s.table: reqs}
-		for attempt := 0; len(pending[s.table]) > 0; attempt++ {
-			if attempt == 5 {
-				return fault.Unavailable(errors.New("import claim references: items left unprocessed"))
-			}
-			res, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return s.wrap("import claim references", err)
-			}
-			pending = res.UnprocessedItems
-			if len(pending[s.table]) > 0 {
-				time.Sleep(time.Duration(50<<attempt) * time.Millisecond)
-			}
+		if err := s.transact(ctx, "import claim references", items); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ func New(db *dynamodb.Client, tableName string) *Store { return &Store{db: db, t
 // DynamoDB Local (an endpoint override), response checksums are not sent, so
 // their validation is switched off there.
 func NewClient(cfg aws.Config) *dynamodb.Client {
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(cfg, stampChanges, func(o *dynamodb.Options) {
 		if o.BaseEndpoint != nil {
 			o.DisableValidateResponseChecksum = true
 		}
@@ -64,6 +64,7 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 			{AttributeName: aws.String(def.PartitionKey), AttributeType: types.ScalarAttributeTypeS},
 			{AttributeName: aws.String(def.SortKey), AttributeType: types.ScalarAttributeTypeS},
 		},
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewType(def.StreamView)},
 	}
 	for _, ix := range def.Indexes {
 		in.AttributeDefinitions = append(in.AttributeDefinitions,
@@ -81,7 +82,10 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 	_, err := db.CreateTable(ctx, in)
 	var inUse *types.ResourceInUseException
 	if errors.As(err, &inUse) {
-		return addMissingIndexes(ctx, db, name, in)
+		if err := addMissingIndexes(ctx, db, name, in); err != nil {
+			return err
+		}
+		return enableStream(ctx, db, name, in.StreamSpecification)
 	}
 	if err != nil {
 		return fmt.Errorf("create table %s: %w", name, err)
@@ -128,6 +132,22 @@ func addMissingIndexes(ctx context.Context, db *dynamodb.Client, name string, wa
 		if err := waitIndexesActive(ctx, db, name); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// enableStream turns on the stream of a table kept in .local/ from before
+// the outbox existed (in AWS, CloudFormation does this).
+func enableStream(ctx context.Context, db *dynamodb.Client, name string, spec *types.StreamSpecification) error {
+	desc, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	if s := desc.Table.StreamSpecification; s != nil && aws.ToBool(s.StreamEnabled) {
+		return nil
+	}
+	if _, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: &name, StreamSpecification: spec}); err != nil {
+		return fmt.Errorf("enable the stream of %s: %w", name, err)
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ type Definition struct {
 	SortKey      string
 	Indexes      []Index
 	TTLAttribute string
+	// StreamView is what the table's stream carries: the outbox (the events
+	// function) needs both images to tell what changed.
+	StreamView string
 }
 
 // Gatehouse is the table every function uses. Access patterns are documented in
@@ -29,4 +32,5 @@ var Gatehouse = Definition{
 		{Name: "GSI3", PartitionKey: "GSI3PK", SortKey: "GSI3SK"},
 	},
 	TTLAttribute: "TTL",
+	StreamView:   "NEW_AND_OLD_IMAGES",
 }

@@ -56,7 +56,15 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	return start(t, cfg, testenv.AWSConfig(t))
+	return start(t, cfg, awsConfig(t))
+}
+
+// awsConfig is the SDK configuration of a harness: the process's event sink
+// runs first, so the configuration has its EventBridge and SQS endpoints.
+func awsConfig(t *testing.T) aws.Config {
+	t.Helper()
+	Sink(t)
+	return testenv.AWSConfig(t)
 }
 
 // NewOn starts a harness whose app uses awsCfg (e.g. a DynamoDB Local of
@@ -87,7 +95,7 @@ func NewPortal(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	return startAt(t, cfg, testenv.AWSConfig(t), addr)
+	return startAt(t, cfg, awsConfig(t), addr)
 }
 
 // portalAddr picks a free loopback port for the API and points the portal's
@@ -111,13 +119,16 @@ func start(t *testing.T, cfg config.Config, awsCfg aws.Config) *Harness {
 
 func startAt(t *testing.T, cfg config.Config, awsCfg aws.Config, apiAddr string) *Harness {
 	t.Helper()
+	sink, sinkURL := Sink(t)
+	withBus(t, &cfg)
 	calls := testenv.CountCalls(&awsCfg)
 	logs := &logBuffer{}
 	a := app.New(cfg, awsCfg, logging.New(io.MultiWriter(testenv.LogWriter(t), logs), "debug"))
-	st, err := stack.Start(a, stack.Addrs{API: apiAddr, Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
+	st, err := stack.Start(a, stack.Addrs{API: apiAddr, Invoke: "127.0.0.1:0", Sink: sink}, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.EventsURL = sinkURL
 	t.Cleanup(st.Close)
 	return &Harness{T: t, Stack: st, App: a, Calls: calls, logs: logs, mfa: map[string]*mfaLogin{}}
 }
