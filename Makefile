@@ -52,8 +52,9 @@ invoke: ## invoke a function of the running local stack: make invoke FN=ops EVEN
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<file under events/>"; exit 2; }
 	@curl -sS -D /dev/stderr http://127.0.0.1:$${GATEHOUSE_INVOKE_PORT:-3001}/2015-03-31/functions/$(FN)/invocations --data-binary @$(EVENT); echo
 
-bench: deps ## benchmarks against the local emulators
+bench: deps ## benchmarks against the local emulators, then cold starts beside a hello-world Lambda
 	$(GO) run ./infra/local exec -- $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./infra/coldstart -n 15
 
 clean: ## remove build output and local data
 	rm -rf dist cdk.out .local
