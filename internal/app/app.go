@@ -94,6 +94,7 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.accountHandlers(),
 		a.reviewHandlers(),
 		a.pageHandlers(),
+		a.adminPageHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h

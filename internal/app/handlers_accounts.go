@@ -13,8 +13,8 @@ import (
 // accountHandlers are running accounts (F13-F19) and the audit log (F26).
 func (a *App) accountHandlers() map[string]edge.HandlerFunc {
 	users := member.NewHandlers(a.Members)
-	employees := employee.NewHandlers(a.Store, time.Now)
-	settings := settings.NewHandlers(a.Store, time.Now)
+	employees := employee.NewHandlers(employee.NewService(a.Store, time.Now))
+	settings := settings.NewHandlers(settings.NewService(a.Store, time.Now))
 	log := audit.NewHandlers(a.Store)
 	return map[string]edge.HandlerFunc{
 		"listEmployees":     employees.List,

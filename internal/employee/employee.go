@@ -6,8 +6,6 @@ package employee
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -17,7 +15,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
-	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Sources of employee records.
@@ -117,15 +114,10 @@ func (in Input) apply(e *Employee) error {
 }
 
 // Handlers serves the employee routes.
-type Handlers struct {
-	store Store
-	now   func() time.Time
-}
+type Handlers struct{ svc *Service }
 
 // NewHandlers returns the handlers.
-func NewHandlers(store Store, now func() time.Time) *Handlers {
-	return &Handlers{store: store, now: now}
-}
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 func actor(r *http.Request) audit.Actor {
 	p, _ := auth.FromContext(r.Context())
@@ -138,7 +130,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	es, next, err := h.store.ListEmployees(r.Context(), r.PathValue("org"), limit, cursor)
+	es, next, err := h.svc.List(r.Context(), r.PathValue("org"), limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -154,13 +146,9 @@ func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	now := h.now().UTC()
-	e := Employee{ID: ident.New(), OrgID: r.PathValue("org"), Source: SourceManual, Active: true, CreatedAt: now}
-	if err := in.apply(&e); err != nil {
+	e, err := h.svc.Create(r.Context(), r.PathValue("org"), actor(r), in)
+	if err != nil {
 		return err
-	}
-	if err := h.store.CreateEmployee(r.Context(), e, actor(r).Entry(e.OrgID, audit.ActionEmployeeCreate, "employee:"+e.ID, now)); err != nil {
-		return fmt.Errorf("create employee: %w", err)
 	}
 	return httpapi.JSON(w, http.StatusCreated, e)
 }
@@ -171,27 +159,9 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	orgID, id := r.PathValue("org"), r.PathValue("id")
-	e, err := h.store.GetEmployee(r.Context(), orgID, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		return ErrNotFound
-	}
+	e, err := h.svc.Update(r.Context(), r.PathValue("org"), r.PathValue("id"), actor(r), in)
 	if err != nil {
-		return fmt.Errorf("read employee %s: %w", id, err)
-	}
-	if e.Source == SourcePMS {
-		return ErrReadOnly
-	}
-	if err := in.apply(&e); err != nil {
 		return err
 	}
-	err = h.store.SaveEmployee(r.Context(), e, actor(r).Entry(orgID, audit.ActionEmployeeUpdate, "employee:"+id, h.now()))
-	if errors.Is(err, fault.ErrConflict) {
-		return ErrChanged
-	}
-	if err != nil {
-		return fmt.Errorf("save employee %s: %w", id, err)
-	}
-	e.Rev++
 	return httpapi.JSON(w, http.StatusOK, e)
 }

@@ -47,6 +47,7 @@ func frameOf(p auth.Principal) *web.Frame {
 		f.Offices = append(f.Offices, o)
 		if m.OrgID == p.Session.ActiveOrgID || (f.Current.ID == "" && p.Session.ActiveOrgID == "") {
 			f.Current = o
+			f.AdminLinks = adminLinks(m)
 		}
 	}
 	return f

@@ -43,6 +43,13 @@ type Browser struct {
 // New starts the portal on a fresh table and a browser with a fresh profile.
 func New(t *testing.T) *Browser {
 	t.Helper()
+	return NewOn(t, stacktest.NewPortal(t))
+}
+
+// NewOn starts a browser with a fresh profile on a portal harness h (from
+// stacktest.NewPortal or NewPortalReview).
+func NewOn(t *testing.T, h *stacktest.Harness) *Browser {
+	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("Chromium is required for the browser tests (%v): run `make test`, which installs Debian's chromium, or apt-get install -y chromium", err)
 	}
@@ -54,7 +61,6 @@ func New(t *testing.T) *Browser {
 	if err != nil {
 		t.Fatalf("axe-core is required (npm ci installs it from package-lock.json): %v", err)
 	}
-	h := stacktest.NewPortal(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.UserDataDir(t.TempDir()),

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/web"
+)
+
+// employeesData is the Employees page (seed 004): in practice employees
+// from the roster (read-only here), out of practice ones added by hand.
+type employeesData struct {
+	Base      string
+	Employees []employee.Employee
+	Next      string
+	Employee  employee.Employee // the add or edit form
+	Then      string            // "add-user": return to the Add User search
+}
+
+// EmployeesShow is GET /orgs/{org}/employees: the same as GET /v1/orgs/{org}/employees.
+func (x *Admin) EmployeesShow(w http.ResponseWriter, r *http.Request) error {
+	a := x.open(r, "Employees")
+	d := employeesData{Base: a.base}
+	limit, cursor, err := httpapi.Page(r)
+	if err == nil {
+		d.Employees, d.Next, err = x.employees.List(r.Context(), a.m.OrgID, limit, cursor)
+	}
+	if err != nil {
+		e, status, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		a.page.Errors, a.page.Status = e, status
+	}
+	if d.Next != "" {
+		d.Next = a.base + "/employees?" + url.Values{"cursor": {d.Next}}.Encode()
+	}
+	a.page.Data = d
+	return x.view.Render(w, r, "admin-employees", a.page)
+}
+
+// AddEmployeeShow is GET /orgs/{org}/employees/new: "Add Provider Employee".
+func (x *Admin) AddEmployeeShow(w http.ResponseWriter, r *http.Request) error {
+	a := x.open(r, "Add Provider Employee")
+	a.page.Data = employeesData{Base: a.base, Then: r.URL.Query().Get("then"), Employee: employee.Employee{Active: true}}
+	return x.view.Render(w, r, "admin-employee", a.page)
+}
+
+// employeeInput reads the employee form; Active is a checkbox.
+func employeeInput(r *http.Request) (employee.Input, employee.Employee) {
+	f := r.PostForm
+	e := employee.Employee{FirstName: f.Get("first_name"), LastName: f.Get("last_name"), MiddleInitial: f.Get("middle_initial"),
+		ProviderType: f.Get("provider_type"), EmployeeNo: f.Get("employee_no"), Phone: f.Get("phone"), Fax: f.Get("fax"),
+		Email: f.Get("email"), Title: f.Get("title"), Active: f.Get("active") == "on"}
+	return employee.Input{FirstName: &e.FirstName, LastName: &e.LastName, MiddleInitial: &e.MiddleInitial, ProviderType: &e.ProviderType,
+		EmployeeNo: &e.EmployeeNo, Phone: &e.Phone, Fax: &e.Fax, Email: &e.Email, Title: &e.Title, Active: &e.Active}, e
+}
+
+// AddEmployeeSubmit is POST /orgs/{org}/employees/new: the same as POST
+// /v1/orgs/{org}/employees. From Add User, it returns to the employee
+// search with the new name looked up.
+func (x *Admin) AddEmployeeSubmit(w http.ResponseWriter, r *http.Request) error {
+	a := x.open(r, "Add Provider Employee")
+	in, typed := employeeInput(r)
+	then := r.PostForm.Get("then")
+	e, err := x.employees.Create(r.Context(), a.m.OrgID, a.actor(r), in)
+	if err != nil {
+		a.page.Data = employeesData{Base: a.base, Then: then, Employee: typed}
+		return x.refuse(w, r, a, "admin-employee", err)
+	}
+	if then == "add-user" {
+		return web.Redirect(w, r, a.base+"/users/new/employee?"+url.Values{"last_name": {e.LastName}}.Encode())
+	}
+	return web.Redirect(w, r, a.base+"/employees?notice=employee-added")
+}
+
+// EmployeeShow is GET /orgs/{org}/employees/{id}.
+func (x *Admin) EmployeeShow(w http.ResponseWriter, r *http.Request) error {
+	a := x.open(r, "Employee")
+	e, err := x.employees.Get(r.Context(), a.m.OrgID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	a.page.Data = employeesData{Base: a.base, Employee: e}
+	return x.view.Render(w, r, "admin-employee", a.page)
+}
+
+// EmployeeSubmit is POST /orgs/{org}/employees/{id}: the same as PATCH
+// /v1/orgs/{org}/employees/{id}; the Active checkbox is seed 004's.
+func (x *Admin) EmployeeSubmit(w http.ResponseWriter, r *http.Request) error {
+	a := x.open(r, "Employee")
+	in, typed := employeeInput(r)
+	id := r.PathValue("id")
+	if _, err := x.employees.Update(r.Context(), a.m.OrgID, id, a.actor(r), in); err != nil {
+		cur, gerr := x.employees.Get(r.Context(), a.m.OrgID, id)
+		if gerr != nil {
+			return gerr
+		}
+		typed.ID, typed.Source, typed.UserID = cur.ID, cur.Source, cur.UserID
+		a.page.Data = employeesData{Base: a.base, Employee: typed}
+		return x.refuse(w, r, a, "admin-employee", err)
+	}
+	return web.Redirect(w, r, a.base+"/employees?notice=employee-saved")
+}
