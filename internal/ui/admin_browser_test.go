@@ -1,11 +1,15 @@
 package ui_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 	"github.com/gatehouse-dev/gatehouse/internal/web/browsertest"
 )
@@ -222,4 +226,345 @@ func TestRegistrationConsoleDecisions(t *testing.T) {
 	b.Expect("Dana Deny")
 	b.Press("Details")
 	b.Expect("Not known at the front desk")
+}
+
+// TestManageUserAccounts walks seed 001 part three: Add User through the
+// employee search and "+ Add Employee", User Information with a temporary
+// password shown once (which signs the user in), the User List search and
+// Export, User Detail, Reset Password (a new temporary password shown
+// once), Edit User (username not editable), Delete User with its
+// confirmation (then Deleted Y), Reactivate, Lock and Unlock.
+func TestManageUserAccounts(t *testing.T) {
+	b := browsertest.New(t)
+	o := newOffice(t, b, "Dogwood Family Care", "313456789", "dogwood.admin")
+
+	// Add User: the note on levels, Next, search by Last Name, + Add Employee.
+	menu(b, "User List")
+	b.Press("+ Add User")
+	b.Expect("same level you are registered at")
+	b.Press("Next")
+	b.Fill("Last Name", "Nguyen")
+	b.Press("Search")
+	b.Expect("No active employee without an account")
+	b.Press("+ Add Employee")
+	b.Press("Submit")
+	if a := b.Alert(); !strings.Contains(a, "Last Name") || !strings.Contains(a, "First Name") {
+		t.Fatalf("an empty employee: alert %q", a)
+	}
+	b.Fill("Provider Type", "Nurse")
+	b.Fill("Last Name", "Nguyen")
+	b.Fill("First Name", "Linh")
+	b.Fill("Telephone", "555-0101")
+	b.Fill("Email Address", testenv.UniqueEmail("linh"))
+	b.Fill("Title/Position", "Front desk")
+	b.Press("Submit")
+	// Back on the search with the new employee found: select them.
+	b.Expect("Nguyen, Linh", "Front desk")
+	b.Press("select")
+	b.Expect("User Information", "Nguyen, Linh")
+	b.Fill("Username", "linh.nguyen")
+	b.Choose("User Role", "Provider - Portal User")
+	b.Choose("Temporary password that I give", "")
+	b.Press("Submit")
+	b.Expect("shown only now", "linh.nguyen")
+	temporary := b.TextOf("#temporary-password")
+	if len(temporary) < 10 {
+		t.Fatalf("temporary password %q", temporary)
+	}
+	// Shown once: the user's page never shows it again.
+	b.Press("Go to the user")
+	if strings.Contains(b.Text(), temporary) {
+		t.Fatal("the temporary password is shown again")
+	}
+
+	// The User List: search, columns, Export as text/csv.
+	menu(b, "User List")
+	b.Fill("Last Name", "Ngu")
+	b.Press("Search")
+	b.Expect("Name", "Username", "Office", "Role", "Locked", "Lockout Time", "Deleted", "Linh Nguyen", "linh.nguyen", "Dogwood Family Care", "Provider - Portal User")
+	if n := b.Count("tbody tr"); n != 1 {
+		t.Fatalf("%d rows for last name Ngu", n)
+	}
+	export := b.Fetch(b.Link("Export"))
+	if export.Status != 200 || !strings.HasPrefix(export.ContentType, "text/csv") || !strings.Contains(export.Body, "linh.nguyen") || strings.Contains(export.Body, "dogwood.admin") {
+		t.Fatalf("export: %d %s\n%s", export.Status, export.ContentType, export.Body)
+	}
+
+	// User Detail, Reset Password: a new temporary password, shown once.
+	b.Press("Linh Nguyen")
+	b.Expect("User Detail", "linh.nguyen", "Provider - Portal User", "Locked N", "Deleted N")
+	b.Press("Reset Password")
+	b.Press("Reset Password")
+	b.Expect("New Password", "shown only now")
+	reset := b.TextOf("#temporary-password")
+	if reset == "" || reset == temporary {
+		t.Fatalf("reset password %q (was %q)", reset, temporary)
+	}
+	b.Press("Done")
+
+	// Edit User: First Name editable, Username not.
+	b.Press("Edit User")
+	if ro := b.Fetch(b.Location()).Body; !strings.Contains(ro, "readonly") {
+		t.Fatal("the username field is editable")
+	}
+	b.Fill("First Name", "Linh Mai")
+	b.Fill("Email", "not an email")
+	b.Press("Submit")
+	if a := b.Alert(); !strings.Contains(a, "Email") {
+		t.Fatalf("bad email: alert %q", a)
+	}
+	b.Fill("Email", testenv.UniqueEmail("linh.mai"))
+	b.Press("Submit")
+	b.Expect("The user's information is saved", "Linh Mai Nguyen", "linh.nguyen")
+
+	// Lock, Unlock.
+	b.Press("Lock")
+	b.Expect("Locked Y")
+	b.Press("Unlock")
+	b.Expect("Locked N")
+
+	// Delete User: a confirmation named Delete, then Deleted Y; Reactivate.
+	b.Press("Delete User")
+	b.Expect("can no longer sign in")
+	b.Press("Delete")
+	b.Expect("Deleted Y")
+	if b.Has("Reset Password") {
+		t.Fatal("a deleted user offers Reset Password")
+	}
+	menu(b, "User List")
+	b.Choose("Deleted", "Y")
+	b.Press("Search")
+	b.Expect("linh.nguyen")
+	b.Press("Linh Mai Nguyen")
+	b.Press("Reactivate")
+	b.Expect("Deleted N")
+
+	// The new user signs in with the reset temporary password and must change it.
+	b.Press("Sign out")
+	firstSignIn(b, "linh.nguyen", reset, "a fresh passphrase of linh")
+	b.Expect("Dogwood Family Care", "Provider - Portal User")
+	_ = o
+}
+
+// TestUsernamePrivileges walks seed 000's Username Privileges: Full Access,
+// View Only or No Access per module, offering no more than the
+// administrator holds, and enforced at once.
+func TestUsernamePrivileges(t *testing.T) {
+	b := browsertest.New(t)
+	o := newOffice(t, b, "Elm Street Pediatrics", "314567890", "elm.admin")
+	id := o.addUser("elm.clerk", "Casey", "Clerk", "provider-admin", "org", "temporary passphrase 7741")
+
+	b.Visit("/orgs/" + o.id + "/users/" + id)
+	b.Press("Username Privileges")
+	for _, module := range []string{"Claims", "EOPs", "Eligibility", "Panel Roster", "User Administration"} {
+		if !b.HasField(module) {
+			t.Fatalf("no choice for %s:\n%s", module, b.Text())
+		}
+	}
+	b.Choose("Claims", "View Only")
+	b.Choose("EOPs", "No Access")
+	b.Choose("User Administration", "View Only")
+	b.Press("Save privileges")
+	b.Expect("The username privileges are saved")
+	got := b.H.Do("GET", "/v1/orgs/"+o.id+"/users/"+id, nil, "Authorization", "Bearer "+o.bearer)
+	privs, _ := got.Body["privileges"].(map[string]any)
+	if privs["claims"] != "view" || privs["eops"] != "none" || privs["user_admin"] != "view" || privs["eligibility"] != "full" {
+		t.Fatalf("privileges after saving: %v", privs)
+	}
+
+	// Enforced at once: the user's own view of the office.
+	b.Press("Sign out")
+	firstSignIn(b, "elm.clerk", "temporary passphrase 7741", "violet harbor lanterns glow")
+	menu(b, "User List") // view access reads the list
+	b.Expect("elm.admin")
+	b.Visit("/orgs/" + o.id + "/users/new/info")
+	b.Fill("Username", "should.not.exist")
+	b.Fill("First Name", "No")
+	b.Fill("Last Name", "Way")
+	b.Fill("Email", testenv.UniqueEmail("noway"))
+	b.Press("Submit")
+	b.Expect("Not allowed")
+
+	// Changing privileges needs Full Access to user administration.
+	b.Visit("/orgs/" + o.id + "/users/" + id + "/privileges")
+	b.Press("Save privileges")
+	b.Expect("Not allowed")
+}
+
+// keyboardMenu opens the Administration menu and an entry with Tab and Enter.
+func keyboardMenu(b *browsertest.Browser, entry string) {
+	b.T.Helper()
+	b.TabTo("Administration")
+	b.Keys("\r")
+	b.TabTo(entry)
+	b.KeysThenLoad("\r")
+}
+
+// TestEmployeesAndUserAccountsByKeyboard walks seed 004 with the keyboard
+// alone: an out of practice person added under Employees (Active checked),
+// their user account created from the employee's row with an emailed
+// set-up link, the practice code word rotated (shown once, to be given by
+// phone or in person), and the new user setting their password with it.
+// In practice employees (from the roster) are read-only.
+func TestEmployeesAndUserAccountsByKeyboard(t *testing.T) {
+	b := browsertest.New(t)
+	o := newOffice(t, b, "Fir Hill Dental", "315678901", "fir.admin")
+	roster := employee.Employee{ID: "pms-emp-1", OrgID: o.id, FirstName: "Ravi", LastName: "Rostered", Email: testenv.UniqueEmail("ravi"),
+		Title: "Hygienist", Active: true, Source: employee.SourcePMS, CreatedAt: time.Now()}
+	if err := b.H.App.Store.CreateEmployee(context.Background(), roster, audit.Entry{ID: "roster-sync-1", OrgID: o.id, At: time.Now(), Actor: "roster", Action: "employee.create", Target: "employee:pms-emp-1"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Visit("/")
+
+	keyboardMenu(b, "Employees")
+	b.Expect("Rostered, Ravi", "In practice")
+	b.TabTo("+ Add Employee")
+	b.KeysThenLoad("\r")
+	email := testenv.UniqueEmail("ada.okafor")
+	for _, f := range []struct{ label, value string }{
+		{"Last Name", "Okafor"}, {"First Name", "Ada"}, {"Email Address", email}, {"Title/Position", "Accountant"},
+	} {
+		b.TabTo(f.label)
+		b.Keys(f.value)
+	}
+	b.TabTo("Submit")
+	b.KeysThenLoad("\r")
+	b.Expect("The employee is added", "Okafor, Ada", "Out of practice")
+
+	b.TabTo("Create user account for Ada Okafor")
+	b.KeysThenLoad("\r")
+	b.Expect("User Information", "Okafor, Ada")
+	b.TabTo("Username")
+	b.Keys("ada.okafor")
+	b.TabTo("Submit")
+	b.KeysThenLoad("\r")
+	b.Expect("We emailed the user a link to set their password", "ada.okafor")
+
+	keyboardMenu(b, "Settings")
+	b.TabTo("Rotate code word")
+	b.KeysThenLoad("\r")
+	b.Expect("shown only now", "by phone or in person, never by email")
+	word := b.TextOf("#code-word")
+	if len(word) != 14 {
+		t.Fatalf("code word %q", word)
+	}
+	b.Visit(b.URL("/orgs/" + o.id + "/settings"))
+	if strings.Contains(b.Text(), word) {
+		t.Fatal("the code word is shown again")
+	}
+
+	// The in practice employee's page is read-only.
+	b.Visit("/orgs/" + o.id + "/employees/pms-emp-1")
+	b.Expect("practice management system")
+	if b.Has("Submit") {
+		t.Fatal("a roster employee can be edited")
+	}
+
+	// The new user sets their password from the emailed link, with the code word.
+	b.TabTo("Sign out")
+	b.KeysThenLoad("\r")
+	b.Visit(b.EmailLink(email, "/setup"))
+	b.TabTo("New Password")
+	b.Keys("quiet orchard morning bell")
+	b.TabTo("Confirm Password")
+	b.Keys("quiet orchard morning bell")
+	b.TabTo("Code Word")
+	b.Keys(word)
+	b.KeysThenLoad("\r")
+	b.Expect("Your password has been set")
+	signIn(b, "ada.okafor", "quiet orchard morning bell")
+	b.Expect("Fir Hill Dental", "Provider - Portal User")
+}
+
+// TestSettingsAndAuditLog: the office's sign-in rules (an out-of-range
+// length refused next to its field), and the Audit Log, newest first,
+// paged, with an Export as text/csv.
+func TestSettingsAndAuditLog(t *testing.T) {
+	b := browsertest.New(t)
+	o := newOffice(t, b, "Ginkgo Health", "316789012", "ginkgo.admin")
+	for i := range 3 {
+		o.addUser(fmt.Sprintf("ginkgo.user%d", i), "Gin", fmt.Sprintf("Kgo%d", i), "portal-user", "org", "temporary passphrase 5512")
+	}
+
+	menu(b, "Settings")
+	b.Fill("Minimum password length", "4")
+	b.Press("Save settings")
+	if a := b.Alert(); !strings.Contains(a, "Minimum password length") {
+		t.Fatalf("length 4: alert %q", a)
+	}
+	b.Fill("Minimum password length", "14")
+	b.Choose("Administrators see temporary passwords", "")
+	b.Press("Save settings")
+	b.Expect("The settings are saved")
+	got := b.H.Do("GET", "/v1/orgs/"+o.id+"/settings", nil, "Authorization", "Bearer "+o.bearer)
+	if got.Body["password_min_length"] != float64(14) || got.Body["require_mfa"] != false {
+		t.Fatalf("settings: %s", got.Raw)
+	}
+
+	menu(b, "Audit Log")
+	b.Expect("org.settings", "user.create", "ginkgo.admin")
+	if first := b.TextOf("tbody tr td:nth-child(3)"); first != "org.settings" {
+		t.Fatalf("newest first: the first action is %q", first)
+	}
+	b.Visit("/orgs/" + o.id + "/audit?limit=2")
+	if n := b.Count("tbody tr"); n != 2 {
+		t.Fatalf("%d rows on a page of 2", n)
+	}
+	b.Press("Next page")
+	if n := b.Count("tbody tr"); n != 2 {
+		t.Fatalf("%d rows on the second page", n)
+	}
+	export := b.Fetch(b.Link("Export"))
+	if export.Status != 200 || !strings.HasPrefix(export.ContentType, "text/csv") || strings.Count(export.Body, "user.create") != 3 {
+		t.Fatalf("audit export: %d %s\n%s", export.Status, export.ContentType, export.Body)
+	}
+}
+
+// TestAdministrationRefusals: a portal user sees no Administration menu and
+// is refused the pages by URL (403), another office's pages answer as if
+// they did not exist (404), and a provider-scoped administrator can neither
+// pick the whole office nor have it accepted when the form is forged.
+func TestAdministrationRefusals(t *testing.T) {
+	b := browsertest.New(t)
+	o := newOffice(t, b, "Hazel Row Clinic", "317890123", "hazel.admin")
+	userID := o.addUser("hazel.portal", "Pat", "Portal", "portal-user", "org", "temporary passphrase 8812")
+	o.addUser("hazel.npi", "Pia", "Provider", "provider-admin", "provider:1234567893", "temporary passphrase 9913")
+	other, _ := b.H.NewAdminOrg("Other Office", "318901234", "other.admin")
+	b.Press("Sign out")
+
+	firstSignIn(b, "hazel.portal", "temporary passphrase 8812", "mossy stones by the river")
+	if b.Has("Administration") {
+		t.Fatal("a portal user sees the Administration menu")
+	}
+	for _, path := range []string{"/users", "/users/" + userID, "/registrations", "/invites/new", "/employees", "/settings", "/audit", "/users/new/info"} {
+		b.Visit("/orgs/" + o.id + path)
+		b.Expect("Not allowed")
+		if !strings.Contains(b.Alert(), "does not allow") {
+			t.Errorf("%s: alert %q", path, b.Alert())
+		}
+	}
+	b.Visit("/orgs/" + other + "/users")
+	b.Expect("not available")
+	b.Press("Sign out")
+
+	firstSignIn(b, "hazel.npi", "temporary passphrase 9913", "amber kites over quiet fields")
+	menu(b, "Send Registration Links")
+	if strings.Contains(b.Text(), "the whole office") || strings.Contains(b.Text(), "Dr. Grace") {
+		t.Fatalf("a provider-scoped administrator is offered the whole office or another provider:\n%s", b.Text())
+	}
+	b.Expect("Dr. Ada")
+	b.Fill("Email of New User", testenv.UniqueEmail("forged"))
+	b.Force("Provider Office", "org")
+	b.Press("Generate Self Registration Link")
+	if a := b.Alert(); !strings.Contains(a, "wider than your own") {
+		t.Fatalf("a forged whole-office invite: alert %q", a)
+	}
+	// Their User List holds their provider's users only.
+	menu(b, "User List")
+	b.Expect("hazel.npi")
+	if strings.Contains(b.Text(), "hazel.portal") || strings.Contains(b.Text(), "hazel.admin") {
+		t.Fatalf("a provider-scoped administrator lists office-level users:\n%s", b.Text())
+	}
+	b.Visit("/orgs/" + o.id + "/users/" + userID)
+	b.Expect("not available")
 }
