@@ -48,9 +48,8 @@ func (a *App) pageHandlers() map[string]edge.HandlerFunc {
 // guard, and for pages the page edge around it (headers, CSRF, refusals as
 // pages and redirects rather than JSON).
 func (a *App) guard(rt route.Route, h edge.HandlerFunc) edge.HandlerFunc {
-	g := a.Guard.Wrap(rt, h)
 	if rt.Page() {
-		return a.View.Wrap(rt, g)
+		return a.View.Wrap(rt, h, a.Guard.Wrap)
 	}
-	return g
+	return a.Guard.Wrap(rt, h)
 }

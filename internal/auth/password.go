@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
-	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
@@ -115,12 +114,6 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		return fmt.Errorf("change password of %s: %w", p.User.ID, err)
 	}
 	return nil
-}
-
-// normalizeCodeWord makes the comparison of a code word forgiving of case,
-// spaces and dashes, the way people read it out.
-func normalizeCodeWord(s string) string {
-	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
 }
 
 // Code words: 12 characters without look-alikes (about 58 bits), shown as

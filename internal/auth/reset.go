@@ -162,7 +162,7 @@ func (s *Service) Reset(ctx context.Context, in ResetInput) error {
 		if in.CodeWord == "" {
 			return ErrCodeWordRequired
 		}
-		if !matchesAny(normalizeCodeWord(in.CodeWord), hashes) {
+		if !matchesAny(password.NormalizeCodeWord(in.CodeWord), hashes) {
 			if err := s.store.CountCodeWordFailure(ctx, tokenHash, MaxCodeWordFailures); err != nil && !errors.Is(err, fault.ErrNotFound) {
 				return fmt.Errorf("count code word failure: %w", err)
 			}

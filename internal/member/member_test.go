@@ -73,7 +73,7 @@ func TestSetupLinkAndCodeWord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org.Settings.CodeWordHash, _ = password.Hash("bluebird", password.OWASP)
+	org.Settings.CodeWordHash, _ = password.Hash(password.NormalizeCodeWord("bluebird"), password.OWASP)
 	if err := h.App.Store.UpdateOrgSettings(ctx, o.id, org.Settings); err != nil {
 		t.Fatal(err)
 	}

@@ -685,7 +685,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput) error {
 		if in.CodeWord == "" {
 			return ErrCodeWordRequired
 		}
-		ok, err := password.Verify(strings.TrimSpace(in.CodeWord), o.Settings.CodeWordHash)
+		ok, err := password.Verify(password.NormalizeCodeWord(in.CodeWord), o.Settings.CodeWordHash)
 		if err != nil {
 			return fmt.Errorf("verify code word of %s: %w", o.ID, err)
 		}

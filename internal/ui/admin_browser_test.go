@@ -7,14 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 	"github.com/gatehouse-dev/gatehouse/internal/web/browsertest"
 )
-
-const adminPassword = "a long admin passphrase"
 
 // office is an office whose site administrator is signed in in the browser.
 type office struct {
@@ -34,22 +31,6 @@ func newOffice(t *testing.T, b *browsertest.Browser, name, tin, username string)
 	o := office{b: b, id: id, admin: username, adminEmail: email, bearer: b.H.SignUp(tok, username, adminPassword)}
 	signIn(b, username, adminPassword)
 	return o
-}
-
-// signIn signs in through the login page, with the second step when asked.
-func signIn(b *browsertest.Browser, username, password string) {
-	b.T.Helper()
-	b.Visit("/login")
-	b.Fill("Username", username)
-	b.Fill("Password", password)
-	b.Press("Sign in")
-	if b.HasField("Authentication Code") {
-		b.Fill("Authentication Code", b.H.OTP(username))
-		b.Press("Sign in")
-	}
-	if b.Alert() != "" {
-		b.T.Fatalf("sign in as %s: %s", username, b.Alert())
-	}
 }
 
 // menu opens the Administration menu and follows one of its entries.
@@ -152,8 +133,7 @@ func TestSendRegistrationLinks(t *testing.T) {
 // Deny with a Reason (and a note for "other"), which cannot be undone;
 // Modify with another Role; and the console's Status filter and Find.
 func TestRegistrationConsoleDecisions(t *testing.T) {
-	h := stacktest.NewPortalReview(t)
-	b := browsertest.NewOn(t, h.Harness)
+	b, h := browsertest.NewReview(t)
 	o := newOffice(t, b, "Cedar Court Practice", "312345678", "cedar.admin")
 
 	register := func(username, first, last string) string {

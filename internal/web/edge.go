@@ -3,7 +3,9 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"time"
 
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
@@ -27,19 +29,29 @@ const (
 // a refusal to what a person sees (a redirect to sign in, to the forced
 // password change or to two-factor enrolment, or an error page in the
 // API's words; never JSON, never a stack trace).
-func (r *Renderer) Wrap(rt route.Route, guarded httpapi.HandlerFunc) httpapi.HandlerFunc {
+//
+// A page open to everyone (route.OptionalSession) treats a stale session as
+// none: it clears the cookie and serves the page signed out.
+func (r *Renderer) Wrap(rt route.Route, h httpapi.HandlerFunc, guard httpapi.Guard) httpapi.HandlerFunc {
+	guarded := guard(rt, h)
 	return func(w http.ResponseWriter, req *http.Request) error {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		head := w.Header()
+		head.Set("Content-Security-Policy", contentSecurityPolicy)
+		head.Set("X-Frame-Options", "DENY")
+		head.Set("Referrer-Policy", "same-origin")
+		head.Set("Cross-Origin-Opener-Policy", "same-origin")
 		err := error(nil)
 		if rt.Writes() {
 			err = r.checkCSRF(req)
 		}
 		if err == nil {
 			err = guarded(w, req)
+		}
+		if fault.Is(err, "not_signed_in") {
+			http.SetCookie(w, auth.SessionCookie("", time.Unix(0, 0)))
+			if rt.Access == route.OptionalSession {
+				err = h(w, req)
+			}
 		}
 		if err == nil {
 			return nil

@@ -35,6 +35,13 @@ func TestNoRouteAnswers5xxToBadInput(t *testing.T) {
 				t.Errorf("%s with %q: %d %s", rt.Pattern(), in, r.Status, r.Raw)
 				continue
 			}
+			if rt.Page() {
+				// Pages answer people: an HTML page (or a redirect to one), never JSON.
+				if strings.HasPrefix(strings.TrimSpace(r.Raw), "{") {
+					t.Errorf("page %s with %q answered JSON: %d %s", rt.Pattern(), in, r.Status, r.Raw)
+				}
+				continue
+			}
 			if r.Status >= 400 && (r.ErrCode() == "" || !strings.Contains(r.Raw, `"message"`)) {
 				t.Errorf("%s with %q: %d without the error shape: %s", rt.Pattern(), in, r.Status, r.Raw)
 			}

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/emulator"
@@ -43,12 +45,17 @@ type Browser struct {
 // New starts the portal on a fresh table and a browser with a fresh profile.
 func New(t *testing.T) *Browser {
 	t.Helper()
-	return NewOn(t, stacktest.NewPortal(t))
+	return open(t, stacktest.NewPortal(t))
 }
 
-// NewOn starts a browser with a fresh profile on a portal harness h (from
-// stacktest.NewPortal or NewPortalReview).
-func NewOn(t *testing.T, h *stacktest.Harness) *Browser {
+// NewReview is New with the review state machine deployed (self-registration).
+func NewReview(t *testing.T) (*Browser, *stacktest.ReviewHarness) {
+	t.Helper()
+	h := stacktest.NewPortalReview(t)
+	return open(t, h.Harness), h
+}
+
+func open(t *testing.T, h *stacktest.Harness) *Browser {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("Chromium is required for the browser tests (%v): run `make test`, which installs Debian's chromium, or apt-get install -y chromium", err)
@@ -136,11 +143,10 @@ func (b *Browser) find(kind, words string) (string, bool) {
   const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   let hit = null;
   if (kind === 'field') {
-    for (const l of document.querySelectorAll('label')) {
-      if (!text(l).includes(want)) continue;
-      const c = l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input,select,textarea');
-      if (c && visible(c)) { hit = c; break; }
-    }
+    const control = l => l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input,select,textarea');
+    const labels = [...document.querySelectorAll('label')].filter(l => { const c = control(l); return c && visible(c); });
+    const exact = labels.find(l => text(l) === want), near = labels.find(l => text(l).includes(want));
+    if (exact || near) hit = control(exact || near);
     if (!hit) hit = [...document.querySelectorAll('input,select,textarea')].find(c => visible(c) && (c.getAttribute('aria-label')||'').toLowerCase().includes(want));
   } else {
     const all = [...document.querySelectorAll('button,input[type=submit],a,summary')].filter(visible);
@@ -218,7 +224,7 @@ func (b *Browser) navigate(what string, act chromedp.Action[chromedp.Void]) {
 			break
 		}
 		if time.Now().After(deadline) {
-			b.T.Fatalf("%s: no new page loaded (page: %s)", what, b.safeLocation())
+			b.T.Fatalf("%s: no new page loaded (page: %s; status: %s)", what, b.safeLocation(), b.TextOf("[role=status]"))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -307,6 +313,15 @@ type axeResult struct {
 // asked to.
 func (b *Browser) Check() {
 	b.T.Helper()
+	for _, v := range b.Violations() {
+		b.T.Errorf("axe-core: %s on %s", v, b.safeLocation())
+	}
+	b.Screenshot("")
+}
+
+// Violations runs axe-core on the page and lists its serious and critical findings.
+func (b *Browser) Violations() []string {
+	b.T.Helper()
 	evalAs[bool](b, "inject axe-core", b.axe+"\n;true")
 	s := evalAs[string](b, "run axe-core", `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}}).then(r => JSON.stringify({violations: r.violations}))`,
 		chromedp.EvalAwaitPromise)
@@ -314,12 +329,19 @@ func (b *Browser) Check() {
 	if err := json.Unmarshal([]byte(s), &res); err != nil {
 		b.T.Fatalf("axe result: %v", err)
 	}
+	var out []string
 	for _, v := range res.Violations {
 		if v.Impact == "serious" || v.Impact == "critical" {
-			b.T.Errorf("axe-core: %s violation %s (%s) on %s at %v", v.Impact, v.ID, v.Help, b.safeLocation(), v.Nodes)
+			out = append(out, fmt.Sprintf("%s violation %s (%s) at %v", v.Impact, v.ID, v.Help, v.Nodes))
 		}
 	}
-	b.Screenshot("")
+	return out
+}
+
+// Load opens a URL without checking the page (for pages that are not the portal's).
+func (b *Browser) Load(url string) {
+	b.T.Helper()
+	b.run("open "+url, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
 }
 
 // Screenshot saves the whole page under GATEHOUSE_SCREENSHOTS, when set.
@@ -377,4 +399,21 @@ func (b *Browser) TextOf(css string) string {
 func (b *Browser) Count(css string) int {
 	b.T.Helper()
 	return evalAs[int](b, "count "+css, fmt.Sprintf(`document.querySelectorAll(%q).length`, css))
+}
+
+// VirtualAuthenticator gives the browser a platform authenticator (the
+// DevTools WebAuthn domain) that always verifies the user, so passkey
+// ceremonies complete without a person touching a key.
+func (b *Browser) VirtualAuthenticator() {
+	b.T.Helper()
+	add := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := cdp.Call(ctx, t, webauthn.Enable, webauthn.EnableParams{}); err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err := cdp.Call(ctx, t, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{Options: &webauthn.VirtualAuthenticatorOptions{
+			Protocol: webauthn.AuthenticatorProtocolCtap2, Transport: webauthn.AuthenticatorTransportInternal,
+			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true}})
+		return chromedp.Void{}, err
+	}
+	b.run("add a virtual authenticator", add)
 }

@@ -28,6 +28,13 @@ func (p Problems) required(values map[string]string) {
 	}
 }
 
+// confirm notes a confirmation that differs from what it confirms.
+func (p Problems) confirm(field, confirmation, original, what string) {
+	if confirmation != "" && confirmation != original {
+		p.add(field, "does not match the "+what)
+	}
+}
+
 func value(r *http.Request, name string) string { return strings.TrimSpace(r.PostForm.Get(name)) }
 
 // secret reads a password-like field as typed (spaces are part of it).
@@ -86,9 +93,7 @@ func NewNewPassword(r *http.Request) NewPassword {
 func (f NewPassword) Validate() Problems {
 	p := Problems{}
 	p.required(map[string]string{"new_password": f.NewPassword, "confirm_password": f.ConfirmPassword})
-	if f.ConfirmPassword != "" && f.NewPassword != f.ConfirmPassword {
-		p.add("confirm_password", "does not match the new password")
-	}
+	p.confirm("confirm_password", f.ConfirmPassword, f.NewPassword, "new password")
 	return p
 }
 
@@ -109,9 +114,7 @@ func NewChangePassword(r *http.Request) ChangePassword {
 func (f ChangePassword) Validate() Problems {
 	p := Problems{}
 	p.required(map[string]string{"current_password": f.CurrentPassword, "new_password": f.NewPassword, "confirm_password": f.ConfirmPassword})
-	if f.ConfirmPassword != "" && f.NewPassword != f.ConfirmPassword {
-		p.add("confirm_password", "does not match the new password")
-	}
+	p.confirm("confirm_password", f.ConfirmPassword, f.NewPassword, "new password")
 	return p
 }
 
@@ -134,9 +137,7 @@ func NewInvite(r *http.Request) Invite {
 func (f Invite) Validate() Problems {
 	p := Problems{}
 	p.required(map[string]string{"confirm_password": f.ConfirmPassword})
-	if f.ConfirmPassword != "" && f.Password != f.ConfirmPassword {
-		p.add("confirm_password", "does not match the password")
-	}
+	p.confirm("confirm_password", f.ConfirmPassword, f.Password, "password")
 	return p
 }
 

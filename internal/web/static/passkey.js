@@ -36,7 +36,7 @@
     var challenge;
     post("/v1/auth/mfa/passkeys/register/begin", { current_password: pw }).then(function (c) {
       challenge = c.challenge_id;
-      var o = c.options.publicKey;
+      var o = c.options.publicKey || c.options;
       o.challenge = unb64url(o.challenge);
       o.user.id = unb64url(o.user.id);
       (o.excludeCredentials || []).forEach(function (x) { x.id = unb64url(x.id); });

@@ -27,14 +27,29 @@ type ReviewHarness struct {
 // NewReview starts a harness with the review state machine deployed.
 func NewReview(t *testing.T, adjust ...func(*config.Config)) *ReviewHarness {
 	t.Helper()
+	return newReview(t, false, adjust...)
+}
+
+// NewPortalReview is NewReview on a portal harness (see NewPortal).
+func NewPortalReview(t *testing.T, adjust ...func(*config.Config)) *ReviewHarness {
+	t.Helper()
+	return newReview(t, true, adjust...)
+}
+
+func newReview(t *testing.T, portal bool, adjust ...func(*config.Config)) *ReviewHarness {
+	t.Helper()
 	table := testenv.NewTable(t)
 	cfg := testenv.Config(t, table)
 	name := "review-" + table
 	cfg.StateMachine = sfn.StateMachineARN(name)
+	addr := "127.0.0.1:0"
+	if portal {
+		addr = portalAddr(t, &cfg)
+	}
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	h := start(t, cfg)
+	h := startAt(t, cfg, addr)
 	arn, err := stack.DeployReview(context.Background(), testenv.AWSConfig(t), name, h.Stack.InvokeURL)
 	if err != nil {
 		t.Fatal(err)

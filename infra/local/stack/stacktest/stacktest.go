@@ -60,18 +60,26 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 // origin checks and WebAuthn see the host the browser uses.
 func NewPortal(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	t.Helper()
+	cfg := testenv.Config(t, testenv.NewTable(t))
+	addr := portalAddr(t, &cfg)
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	return startAt(t, cfg, addr)
+}
+
+// portalAddr picks a free loopback port for the API and points the portal's
+// base URL at it.
+func portalAddr(t *testing.T, cfg *config.Config) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
-	cfg := testenv.Config(t, testenv.NewTable(t))
 	cfg.BaseURL = &url.URL{Scheme: "http", Host: fmt.Sprintf("localhost:%d", port)}
-	for _, f := range adjust {
-		f(&cfg)
-	}
-	return startAt(t, cfg, fmt.Sprintf("127.0.0.1:%d", port))
+	return fmt.Sprintf("127.0.0.1:%d", port)
 }
 
 // start runs the app of cfg behind the local front doors on free ports.
