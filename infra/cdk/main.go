@@ -33,6 +33,16 @@ func run() error {
 	if outdir != "" && !filepath.IsAbs(outdir) {
 		outdir = filepath.Join(root, outdir)
 	}
+	// The same for the files the CLI asks the app to write: on a busy
+	// machine a synth slower than 10 s writes performance counters there,
+	// and a relative path from infra/cdk does not exist.
+	for _, env := range []string{"CDK_PERF_COUNTERS_FILE", "CDK_ERROR_FILE"} {
+		if p := os.Getenv(env); p != "" && !filepath.IsAbs(p) {
+			if err := os.Setenv(env, filepath.Join(root, p)); err != nil {
+				return err
+			}
+		}
+	}
 	var props *awscdk.AppProps
 	if outdir != "" {
 		props = &awscdk.AppProps{Outdir: jsii.String(outdir)}

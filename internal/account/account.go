@@ -248,6 +248,10 @@ type Membership struct {
 	CreatedAt  time.Time
 	// Privileges are per-user overrides of the role's defaults (F19).
 	Privileges map[Module]Level
+	// Support is the support privilege (F21): it lets the member file
+	// support tickets. It is granted and removed only by an approved
+	// privilege-change ticket (F22) and never held by a site administrator.
+	Support bool
 	// Rev is the store's revision of the membership item, for optimistic
 	// concurrency of administrator edits; 0 for an item never edited.
 	Rev int
@@ -308,6 +312,18 @@ func NameProblem(s string) string {
 
 // ErrUsernameTaken is returned when a username is already held by a login.
 var ErrUsernameTaken = fault.Conflict("username_taken", "This username is taken; choose another.")
+
+// ErrPrivilegeTicketRequired refuses every way of granting or removing the
+// site administrator role or support other than an approved privilege-change
+// ticket (F22): invites, adding a user, editing a role or privileges, and
+// registration decisions.
+var ErrPrivilegeTicketRequired = fault.Forbidden("privilege_ticket_required",
+	"Site administrator and support are granted or removed only by a privilege-change ticket from a site administrator, approved by Gatehouse operations.")
+
+// TicketOnly reports whether moving a membership from role from to role to
+// grants or removes the site administrator role, which only an approved
+// privilege-change ticket may do (F22).
+func TicketOnly(from, to Role) bool { return (from == RoleSiteAdmin) != (to == RoleSiteAdmin) }
 
 // ErrAlreadyMember is returned when a login already belongs to the org.
 var ErrAlreadyMember = fault.Conflict("already_member", "This login is already a member of the organization.")

@@ -90,8 +90,15 @@ func DefaultLevel(r Role, m Module) Level {
 }
 
 // Level is the membership's effective access to a module: the per-user
-// override when there is one (F19), else the role's default.
+// override when there is one (F19), else the role's default. Support is
+// the membership's support flag alone (F21), never an override.
 func (m Membership) Level(mod Module) Level {
+	if mod == ModuleSupport {
+		if m.Support && m.Role != RoleSiteAdmin {
+			return LevelFull
+		}
+		return LevelNone
+	}
 	if l, ok := m.Privileges[mod]; ok {
 		return l
 	}

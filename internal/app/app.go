@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/governance"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -52,6 +53,8 @@ type App struct {
 	// View renders the portal's pages; viewErr is why it could not be built.
 	View    *web.Renderer
 	viewErr error
+	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
+	Governance *governance.Service
 }
 
 // New builds the App. It does no I/O.
@@ -71,6 +74,7 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	}
 	a.newReview(awsCfg, mailer, now)
 	a.View, a.viewErr = web.NewRenderer(cfg.BaseURL, log)
+	a.newGovernance(mailer, now)
 	return a
 }
 
@@ -95,6 +99,9 @@ func (a *App) handlers() map[string]edge.HandlerFunc {
 		a.reviewHandlers(),
 		a.pageHandlers(),
 		a.adminPageHandlers(),
+		a.codeListHandlers(),
+		a.helpHandlers(),
+		a.governanceHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h

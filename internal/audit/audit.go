@@ -25,6 +25,9 @@ type Entry struct {
 	Target        string // e.g. "user:<id>"
 	RequestID     string
 	IP            string
+	// Detail says more than the target where an action needs it: the counts
+	// of a code-list copy, the authorization of a break-glass reactivation.
+	Detail string
 }
 
 // Actions written by running accounts.
@@ -87,6 +90,7 @@ type View struct {
 	Target        string    `json:"target"`
 	RequestID     string    `json:"request_id"`
 	IP            string    `json:"ip"`
+	Detail        string    `json:"detail,omitempty"`
 }
 
 // List is GET /v1/orgs/{org}/audit: newest first, paged.
@@ -102,7 +106,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	out := httpapi.List[View]{Items: make([]View, 0, len(entries)), NextCursor: next}
 	for _, e := range entries {
 		out.Items = append(out.Items, View{At: e.At, Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action,
-			Target: e.Target, RequestID: e.RequestID, IP: e.IP})
+			Target: e.Target, RequestID: e.RequestID, IP: e.IP, Detail: e.Detail})
 	}
 	return httpapi.JSON(w, http.StatusOK, out)
 }

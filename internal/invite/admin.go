@@ -105,6 +105,9 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter,
 	if !who.Membership.Scope.Covers(scope) || !who.Membership.Role.MayGrant(role) {
 		return nil, ErrScopeTooWide
 	}
+	if account.TicketOnly("", role) {
+		return nil, account.ErrPrivilegeTicketRequired
+	}
 	out := make([]Invite, 0, len(emails))
 	for _, e := range emails {
 		hasLogin, err := admin.UserExistsByEmail(ctx, e)
@@ -162,6 +165,10 @@ func (s *Service) Resend(ctx context.Context, admin AdminStore, who Inviter, id 
 	old, err := s.reachable(ctx, admin, who, id)
 	if err != nil {
 		return Invite{}, err
+	}
+	if account.TicketOnly("", old.Role) {
+		// Only ops invites a site administrator (an office's first); an office never re-sends it.
+		return Invite{}, account.ErrPrivilegeTicketRequired
 	}
 	hasLogin, err := admin.UserExistsByEmail(ctx, old.Email)
 	if err != nil {

@@ -39,6 +39,8 @@ type Detail struct {
 	PasswordChangeRequired  bool                             `json:"password_change_required"`
 	CreatedAt               time.Time                        `json:"created_at"`
 	Privileges              map[account.Module]account.Level `json:"privileges"`
+	// Support is the support privilege (F21), changed only by a privilege-change ticket (F22).
+	Support bool `json:"support"`
 }
 
 func detailOf(u account.User, m account.Membership) Detail {
@@ -50,7 +52,7 @@ func detailOf(u account.User, m account.Membership) Detail {
 		Email: u.Email, Phone: u.Phone, Role: m.Role, RoleName: m.Role.DisplayName(), Scope: m.Scope.String(),
 		NotificationPreferences: prefs, Locked: u.Locked, LockoutTime: u.LockoutTime, Deleted: u.Deleted,
 		MFAEnabled: u.MFAEnabled, PasswordChangeRequired: u.PasswordChangeRequired, CreatedAt: u.CreatedAt,
-		Privileges: m.EffectivePrivileges()}
+		Privileges: m.EffectivePrivileges(), Support: m.Level(account.ModuleSupport) == account.LevelFull}
 }
 
 // ListItem is one row of GET /v1/orgs/{org}/users.

@@ -79,3 +79,14 @@ func (o office) member(t *testing.T, username, first, last, role, scope string) 
 	}
 	return r.Body["id"].(string), o.h.Login(username, pw)
 }
+
+// siteAdmin adds a provider administrator, has them appointed site
+// administrator by an approved privilege-change ticket (the only way, F22)
+// and signs them in again (enrolled in a second factor, as site
+// administrators must be).
+func (o office) siteAdmin(t *testing.T, username, first, last string) (string, string) {
+	t.Helper()
+	id, _ := o.member(t, username, first, last, "provider-admin", "org")
+	o.h.GrantByTicket(o.id, o.admin, id, "site-admin", "add")
+	return id, o.h.Login(username, "a long member passphrase")
+}

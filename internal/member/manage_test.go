@@ -34,7 +34,7 @@ func TestUserListFiltersPagingAndExport(t *testing.T) {
 		{"andy.smithers", "Andy", "Smithers", "clerical-user", "provider:1234567893"},
 		{"bob.smith", "Bob", "smith", "provider-admin", "provider:1234567893"},
 		{"cat.jones", "Cat", "+Jones", "client", "org"},
-		{"dan.brown", "Dan", "Brown", "site-admin", "org"},
+		{"dan.brown", "Dan", "Brown", "provider-admin", "org"}, // then appointed site administrator by ticket
 	}
 	ids := map[string]string{}
 	for _, p := range people {
@@ -45,6 +45,7 @@ func TestUserListFiltersPagingAndExport(t *testing.T) {
 		}
 		ids[p.username] = r.Body["id"].(string)
 	}
+	h.GrantByTicket(o.id, o.admin, ids["dan.brown"], "site-admin", "add")
 	other.do(other.admin, "POST", "/users", map[string]any{"first_name": "Ann", "last_name": "Smith", "email": testenv.UniqueEmail("x"),
 		"username": "ann.smith.other", "role": "portal-user", "scope": "org", "credentials": "temporary-password"})
 	if r := o.do(o.admin, "PATCH", "/users/"+ids["bob.smith"], map[string]any{"locked": true}); r.Status != 200 {
@@ -297,16 +298,17 @@ func TestLastSiteAdministrator(t *testing.T) {
 			}
 		})
 	}
-	secondID, second := o.member(t, "second.admin", "Sec", "Ond", "site-admin", "org")
-	// With a second one, the first may go; then the second is the last.
-	if r := o.do(second, "PATCH", "/users/"+firstID, map[string]any{"role": "portal-user"}); r.Status != 200 {
+	secondID, second := o.siteAdmin(t, "second.admin", "Sec", "Ond")
+	// With a second one, demoting is still only by ticket (F22); the first may go that way.
+	if r := o.do(second, "PATCH", "/users/"+firstID, map[string]any{"role": "portal-user"}); r.Status != 403 || r.ErrCode() != "privilege_ticket_required" {
 		t.Fatalf("demote with a second site admin: %d %s", r.Status, r.Raw)
 	}
+	h.GrantByTicket(o.id, second, firstID, "site-admin", "remove")
 	if r := o.do(second, "DELETE", "/users/"+secondID, nil); r.Status != 409 || r.ErrCode() != "last_site_admin" {
 		t.Fatalf("self-delete of the last: %d %s", r.Status, r.Raw)
 	}
 	// Two site admins deleting each other at once: at most one succeeds.
-	thirdID, third := office{h: h, id: o.id, admin: second}.member(t, "third.admin", "Thi", "Rd", "site-admin", "org")
+	thirdID, third := office{h: h, id: o.id, admin: second}.siteAdmin(t, "third.admin", "Thi", "Rd")
 	var thirdGone, secondGone int
 	done := make(chan bool, 2)
 	go func() { thirdGone = o.do(second, "DELETE", "/users/"+thirdID, nil).Status; done <- true }()
@@ -406,7 +408,9 @@ func TestPrivileges(t *testing.T) {
 		{"unknown level", o.admin, id, map[string]string{"claims": "admin"}, 400, "validation_failed"},
 		{"above the admin's own level", pa, id, map[string]string{"client_portal": "full"}, 403, "privilege_above_own"},
 		{"view on user admin", o.admin, id, map[string]string{"user_admin": "view", "claims": "none"}, 200, ""},
-		{"support for a site admin", o.admin, o.adminID(t), map[string]string{"support": "full"}, 400, "validation_failed"},
+		{"support for a site admin", o.admin, o.adminID(t), map[string]string{"support": "full"}, 403, "privilege_ticket_required"},
+		{"support for anyone: only by ticket (F22)", o.admin, id, map[string]string{"support": "full"}, 403, "privilege_ticket_required"},
+		{"support none: only by ticket too", o.admin, id, map[string]string{"support": "none"}, 403, "privilege_ticket_required"},
 		{"provider admin on a site admin", pa, o.adminID(t), map[string]string{"claims": "view"}, 403, "role_too_high"},
 		{"unknown user", o.admin, "nobody", map[string]string{"claims": "view"}, 404, "user_not_found"},
 		{"provider admin on a peer", pa, paID, map[string]string{"claims": "view"}, 200, ""},

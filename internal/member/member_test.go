@@ -38,6 +38,7 @@ func TestCreateUser(t *testing.T) {
 		{"provider admin at org scope", provAdmin, valid("too.wide"), 403, "scope_too_wide", ""},
 		{"provider admin for another provider", provAdmin, with(valid("other.npi"), "scope", "provider:1245319599"), 403, "scope_too_wide", ""},
 		{"provider admin creates site admin", provAdmin, with(with(valid("sa.by.pa"), "role", "site-admin"), "scope", "provider:1234567893"), 403, "role_too_high", ""},
+		{"site admin creates site admin: only by ticket (F22)", o.admin, with(valid("sa.by.sa"), "role", "site-admin"), 403, "privilege_ticket_required", ""},
 		{"provider admin at own provider", provAdmin, with(valid("own.npi"), "scope", "provider:1234567893"), 201, "", ""},
 		{"employee that does not exist", o.admin, with(valid("no.emp"), "employee_id", "missing"), 409, "employee_unavailable", ""},
 	}

@@ -148,6 +148,9 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 	if err := adm.mayAssign(role, scope); err != nil {
 		return Created{}, err
 	}
+	if account.TicketOnly("", role) {
+		return Created{}, account.ErrPrivilegeTicketRequired
+	}
 
 	now := s.now().UTC()
 	u := account.User{ID: ident.New(), Username: username, FirstName: strings.TrimSpace(in.FirstName), MiddleName: strings.TrimSpace(in.MiddleName),
@@ -372,9 +375,14 @@ func (s *Service) Update(ctx context.Context, adm Admin, userID string, p Patch)
 			if err := adm.mayAssign(role, scope); err != nil {
 				return change{}, err
 			}
-			if role != m.Role && role == account.RoleSiteAdmin {
-				// A site administrator never has support access (F20).
-				delete(m.Privileges, account.ModuleSupport)
+			if account.TicketOnly(m.Role, role) {
+				if m.Role == account.RoleSiteAdmin {
+					// The contract's answer for demoting the last one comes first.
+					if _, err := s.otherSiteAdmin(ctx, m.OrgID, u.ID, 1); err != nil {
+						return change{}, err
+					}
+				}
+				return change{}, account.ErrPrivilegeTicketRequired
 			}
 			m.Role, m.Scope = role, scope
 		}
@@ -533,8 +541,9 @@ func (s *Service) SetPrivileges(ctx context.Context, adm Admin, userID string, l
 		return Detail{}, fault.Validation(fields)
 	}
 	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
-		if m.Role == account.RoleSiteAdmin && privs[account.ModuleSupport] != "" && privs[account.ModuleSupport] != account.LevelNone {
-			return change{}, fault.Validation(map[string]string{"support": "site administrators never have support access"})
+		if _, ok := privs[account.ModuleSupport]; ok {
+			// Support is the membership's flag, changed only by a privilege-change ticket (F21, F22).
+			return change{}, account.ErrPrivilegeTicketRequired
 		}
 		for mod, l := range privs {
 			if !adm.Membership.Level(mod).Allows(l) {

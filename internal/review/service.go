@@ -467,6 +467,10 @@ func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Deci
 		if !who.Ops && (!who.Membership.Role.MayGrant(role) || !who.Membership.Scope.Covers(scope)) {
 			return Decision{}, ErrScopeTooWide
 		}
+		if account.TicketOnly("", role) {
+			// Not even ops: a site administrator is appointed by a privilege-change ticket (F22).
+			return Decision{}, account.ErrPrivilegeTicketRequired
+		}
 		d.Role, d.Scope = role, scope
 	default:
 		return Decision{}, errUnknownDecision

@@ -42,6 +42,17 @@ package dynamo
 // | user's passkeys               | Query PK = USER#<user>, SK begins PASSKEY# |  |                              | 1 Query |
 // | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
 // | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
+// | code (F25)                    | ORG#<org>#CODES#<kind> | CODE#<code>       |                                        | 1 conditional Put / Delete in txn with audit |
+// | code list page, search        | Query PK = ORG#<org>#CODES#<kind> (code order); q: FilterExpression contains(Search), ≤ 5 Queries of 200 | | | 1-5 Queries per page |
+// | copy codes (per list)         | Query source partition (1 MB pages); Query target partition, ProjectionExpression SK; TransactWrite of ≤ 100 Puts each attribute_not_exists(PK), 4 at once | | | 10,000 codes: ~3 + ~2 Queries + 100 TransactWrites |
+// | support ticket (F21)          | ORG#<org>            | TICKET#<ticket>     | GSI3 PRIVILEGE_TICKETS#<status> / <created>#<ticket> (privilege changes only) | 1 Get |
+// | ticket id -> office (ops)     | TICKET#<ticket>      | TICKET              |                                        | 1 Get; written in the filing txn |
+// | office's tickets, newest first| Query PK = ORG#<org>, SK begins TICKET#, backwards (ids sort by time) | |             | 1 Query per page |
+// | privilege tickets by status   |                      |                     | Query GSI3 PRIVILEGE_TICKETS#<status>, oldest first | 1 Query per page |
+// | ticket decision (ops)         | ticket Put conditioned on Rev + memberships (Rev) + ConditionChecks of the kept site admin + audit | | | 1 TransactWrite |
+// | site administrators (F20, F23)|                      |                     | Query GSI1 ORG#<org>#MEMBERS begins ROLE#site-admin# (all, with lock/delete copies) | 1 Query |
+// | emergency request (public)    | EMERGENCY#<id>       | EMERGENCY           | TTL 180 days                           | 1 Put |
+// | rate window (emergency form)  | RATE#<key>#<window start> | RATE           | TTL 2 windows                          | 1 conditional Update ADD |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item carries a copy of the user's
@@ -138,7 +149,21 @@ func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
 func passkeySK(id string) string           { return skPasskeyPrefix + id }
 func challengePK(hash string) string       { return "CHALLENGE#" + hash }
 
+func ticketSK(id string) string                 { return skTicketPrefix + id }
+func ticketPK(id string) string                 { return "TICKET#" + id }
+func privilegeTicketsGSI3(status string) string { return "PRIVILEGE_TICKETS#" + status }
+func emergencyPK(id string) string              { return "EMERGENCY#" + id }
+func ratePK(key, window string) string          { return "RATE#" + key + "#" + window }
+
+func codeListPK(orgID, kind string) string { return "ORG#" + orgID + "#CODES#" + kind }
+func codeSK(code string) string            { return skCodePrefix + code }
+
 const (
+	skTicket         = "TICKET"
+	skTicketPrefix   = "TICKET#"
+	skEmergency      = "EMERGENCY"
+	skRate           = "RATE"
+	skCodePrefix     = "CODE#"
 	skEmployeePrefix = "EMPLOYEE#"
 	skAuditPrefix    = "AUDIT#"
 	skPasskeyPrefix  = "PASSKEY#"

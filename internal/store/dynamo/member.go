@@ -89,12 +89,13 @@ type auditRecord struct {
 	Target        string
 	RequestID     string `dynamodbav:",omitempty"`
 	IP            string `dynamodbav:",omitempty"`
+	Detail        string `dynamodbav:",omitempty"`
 }
 
 func (s *Store) auditItem(e audit.Entry) (types.TransactWriteItem, error) {
 	at := formatTime(e.At)
 	return s.putNewTx(auditRecord{PK: orgPK(e.OrgID), SK: auditSK(at, e.ID), Type: "Audit", ID: e.ID, OrgID: e.OrgID, At: at,
-		Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP})
+		Actor: e.Actor, ActorUsername: e.ActorUsername, Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP, Detail: e.Detail})
 }
 
 // PutAudit writes one audit entry on its own, for changes that have no
@@ -134,7 +135,7 @@ func (s *Store) ListAudit(ctx context.Context, orgID string, limit int, cursor s
 	out := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, audit.Entry{ID: r.ID, OrgID: r.OrgID, At: parseTime(r.At), Actor: r.Actor, ActorUsername: r.ActorUsername,
-			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP})
+			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP, Detail: r.Detail})
 	}
 	return out, next, nil
 }
@@ -223,50 +224,13 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 		upd.remove("FailureWindowStart")
 	}
 	items := []types.TransactWriteItem{{Update: upd.item(&s.table, key(userPK(u.ID), skUser), "attribute_exists(PK)")}}
-	for _, m := range sv.Memberships {
-		rec := listedMembership(m, u)
-		rec.Rev = m.Rev + 1
-		item, err := marshal(rec)
-		if err != nil {
-			return err
-		}
-		cond, vals := "Rev = :rev", map[string]types.AttributeValue{":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(m.Rev)}}
-		if m.Rev == 0 {
-			cond, vals = "attribute_exists(PK) AND attribute_not_exists(Rev)", nil
-		}
-		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
-			ConditionExpression: aws.String(cond), ExpressionAttributeValues: vals}})
-		fi, err := s.memberByFirstItem(rec)
-		if err != nil {
-			return err
-		}
-		items = append(items, fi)
+	ms, err := s.revisedMembershipItems(u, sv.Memberships)
+	if err != nil {
+		return err
 	}
+	items = append(items, ms...)
 	keepFrom := len(items)
-	orgs := make([]string, 0, len(sv.KeepSiteAdmins))
-	for o := range sv.KeepSiteAdmins {
-		orgs = append(orgs, o)
-	}
-	sort.Strings(orgs)
-	checkedUser := map[string]bool{}
-	for _, orgID := range orgs {
-		keep := sv.KeepSiteAdmins[orgID]
-		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.table, Key: key(userPK(keep), memberSK(orgID)),
-			ConditionExpression:       aws.String("#role = :sa AND Active = :t"),
-			ExpressionAttributeNames:  map[string]string{"#role": "Role"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":sa": str(string(account.RoleSiteAdmin)), ":t": boolAttr(true)},
-		}})
-		if !checkedUser[keep] {
-			checkedUser[keep] = true
-			// The user item is the truth for locked and deleted.
-			items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				TableName: &s.table, Key: key(userPK(keep), skUser),
-				ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(Locked) OR Locked = :f) AND (attribute_not_exists(Deleted) OR Deleted = :f)"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":f": boolAttr(false)},
-			}})
-		}
-	}
+	items = append(items, s.keepSiteAdminChecks(sv.KeepSiteAdmins)...)
 	keepTo := len(items)
 	if sv.Link != nil {
 		li, err := s.linkItem(*sv.Link)
@@ -290,6 +254,63 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 		return fault.ErrNotFound
 	}
 	return err
+}
+
+// revisedMembershipItems write memberships of u (and their first-name
+// copies), each conditioned on the revision that was read.
+func (s *Store) revisedMembershipItems(u account.User, ms []account.Membership) ([]types.TransactWriteItem, error) {
+	var items []types.TransactWriteItem
+	for _, m := range ms {
+		rec := listedMembership(m, u)
+		rec.Rev = m.Rev + 1
+		item, err := marshal(rec)
+		if err != nil {
+			return nil, err
+		}
+		cond, vals := "Rev = :rev", map[string]types.AttributeValue{":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(m.Rev)}}
+		if m.Rev == 0 {
+			cond, vals = "attribute_exists(PK) AND attribute_not_exists(Rev)", nil
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+			ConditionExpression: aws.String(cond), ExpressionAttributeValues: vals}})
+		fi, err := s.memberByFirstItem(rec)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, fi)
+	}
+	return items, nil
+}
+
+// keepSiteAdminChecks are the ConditionChecks that each kept user (by org)
+// is still an active, unlocked, undeleted site administrator there.
+func (s *Store) keepSiteAdminChecks(keep map[string]string) []types.TransactWriteItem {
+	orgs := make([]string, 0, len(keep))
+	for o := range keep {
+		orgs = append(orgs, o)
+	}
+	sort.Strings(orgs)
+	var items []types.TransactWriteItem
+	checkedUser := map[string]bool{}
+	for _, orgID := range orgs {
+		kept := keep[orgID]
+		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: key(userPK(kept), memberSK(orgID)),
+			ConditionExpression:       aws.String("#role = :sa AND Active = :t"),
+			ExpressionAttributeNames:  map[string]string{"#role": "Role"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":sa": str(string(account.RoleSiteAdmin)), ":t": boolAttr(true)},
+		}})
+		if !checkedUser[kept] {
+			checkedUser[kept] = true
+			// The user item is the truth for locked and deleted.
+			items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+				TableName: &s.table, Key: key(userPK(kept), skUser),
+				ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(Locked) OR Locked = :f) AND (attribute_not_exists(Deleted) OR Deleted = :f)"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":f": boolAttr(false)},
+			}})
+		}
+	}
+	return items
 }
 
 // ActiveSiteAdmins lists the org's active site administrators from GSI1

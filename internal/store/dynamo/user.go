@@ -83,6 +83,7 @@ type membershipRecord struct {
 	Scope                  string
 	ClientName             string            `dynamodbav:",omitempty"`
 	Privileges             map[string]string `dynamodbav:",omitempty"`
+	Support                bool              `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
 	// The user list's fields, copied from the user (member.go): kept in
@@ -111,7 +112,7 @@ func toMembershipRecord(m account.Membership) membershipRecord {
 	}
 	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
-		ClientName: m.ClientName, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
+		ClientName: m.ClientName, Support: m.Support, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
 }
 
 func (r membershipRecord) membership() account.Membership {
@@ -124,7 +125,7 @@ func (r membershipRecord) membership() account.Membership {
 		privs[account.Module(mod)] = account.Level(l)
 	}
 	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
-		ClientName: r.ClientName, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
+		ClientName: r.ClientName, Support: r.Support, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
 }
 
 // newUserItems are the transaction items that create a login: the username
