@@ -169,11 +169,16 @@ var adminNotices = map[string]string{
 }
 
 // roleOptions are the roles a member may grant, by display name: seed
-// 001's three provider roles first, then the others they may give.
+// 001's three provider roles first, then the others they may give. Site
+// Administrator is given only through an approved privilege ticket (F22),
+// so it is offered only where it is already the role.
 func roleOptions(m account.Membership, selected account.Role) []web.Option {
 	order := []account.Role{account.RoleProviderAdmin, account.RolePortalUser, account.RoleClericalUser, account.RoleSiteAdmin, account.RoleClient}
 	var out []web.Option
 	for _, role := range order {
+		if role == account.RoleSiteAdmin && selected != role {
+			continue
+		}
 		if m.Role.MayGrant(role) {
 			out = append(out, web.Option{Value: string(role), Label: role.DisplayName(), Selected: role == selected})
 		}

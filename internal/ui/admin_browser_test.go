@@ -525,6 +525,7 @@ func TestAdministrationRefusals(t *testing.T) {
 	}
 	b.Visit("/orgs/" + other + "/users")
 	b.Expect("not available")
+	b.Visit("/")
 	b.Press("Sign out")
 
 	firstSignIn(b, "hazel.npi", "temporary passphrase 9913", "amber kites over quiet fields")
