@@ -141,14 +141,26 @@ func (a acting) name() string {
 	return strings.TrimSpace(a.p.User.FirstName + " " + a.p.User.LastName)
 }
 
-// refuse shows a service's refusal on the form that caused it; other
-// errors go to the page edge.
-func (x *Admin) refuse(w http.ResponseWriter, r *http.Request, a acting, tmpl string, err error) error {
+// note puts a service's refusal on the page, which still shows; it
+// returns the errors a page cannot explain, for the page edge.
+func (a *acting) note(err error) error {
+	if err == nil {
+		return nil
+	}
 	e, status, ok := refusal(err)
 	if !ok {
 		return err
 	}
 	a.page.Errors, a.page.Status = e, status
+	return nil
+}
+
+// refuse shows a service's refusal on the form that caused it; other
+// errors go to the page edge.
+func (x *Admin) refuse(w http.ResponseWriter, r *http.Request, a acting, tmpl string, err error) error {
+	if err := a.note(err); err != nil {
+		return err
+	}
 	return x.view.Render(w, r, tmpl, a.page)
 }
 

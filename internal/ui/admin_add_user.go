@@ -104,11 +104,9 @@ func (x *Admin) AddUserInfoSubmit(w http.ResponseWriter, r *http.Request) error 
 	}
 	c, err := x.members.Create(r.Context(), a.memberAdmin(r), in)
 	if err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
+		if err := a.note(err); err != nil {
 			return err
 		}
-		a.page.Errors, a.page.Status = e, status
 		return x.renderAddUserInfo(w, r, a, in)
 	}
 	if c.TemporaryPassword == "" {

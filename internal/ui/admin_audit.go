@@ -25,12 +25,8 @@ func (x *Admin) AuditShow(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		d.Entries, d.Next, err = x.audit.ListAudit(r.Context(), a.m.OrgID, limit, cursor)
 	}
-	if err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
-			return err
-		}
-		a.page.Errors, a.page.Status = e, status
+	if err := a.note(err); err != nil {
+		return err
 	}
 	if d.Next != "" {
 		d.Next = a.base + "/audit?" + url.Values{"cursor": {d.Next}}.Encode()

@@ -27,12 +27,8 @@ func (x *Admin) EmployeesShow(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		d.Employees, d.Next, err = x.employees.List(r.Context(), a.m.OrgID, limit, cursor)
 	}
-	if err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
-			return err
-		}
-		a.page.Errors, a.page.Status = e, status
+	if err := a.note(err); err != nil {
+		return err
 	}
 	if d.Next != "" {
 		d.Next = a.base + "/employees?" + url.Values{"cursor": {d.Next}}.Encode()

@@ -42,12 +42,8 @@ func (x *Admin) RegistrationsShow(w http.ResponseWriter, r *http.Request) error 
 			err = x.consoleRows(r, a, entries, &d)
 		}
 	}
-	if err != nil {
-		e, code, ok := refusal(err)
-		if !ok {
-			return err
-		}
-		a.page.Errors, a.page.Status = e, code
+	if err := a.note(err); err != nil {
+		return err
 	}
 	if d.Next != "" {
 		d.Next = a.base + "/registrations?" + url.Values{"status": {status}, "cursor": {d.Next}}.Encode()
@@ -163,11 +159,9 @@ func (x *Admin) decide(w http.ResponseWriter, r *http.Request, title, tmpl strin
 	who := review.Reviewer{Membership: a.m, UserID: a.p.User.ID, Name: a.name()}
 	id := r.PathValue("id")
 	if _, err := x.reviews.Decide(r.Context(), a.m.OrgID, id, who, in); err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
+		if err := a.note(err); err != nil {
 			return err
 		}
-		a.page.Errors, a.page.Status = e, status
 		return x.renderRegistration(w, r, a, tmpl)
 	}
 	return web.Redirect(w, r, a.base+"/registrations/"+url.PathEscape(id)+"?notice=registration-done")

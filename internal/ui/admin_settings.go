@@ -52,11 +52,9 @@ func (x *Admin) SettingsSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.PasswordMinLength = &n
 	if _, err := x.settings.Update(r.Context(), a.m.OrgID, a.actor(r), p); err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
+		if err := a.note(err); err != nil {
 			return err
 		}
-		a.page.Errors, a.page.Status = e, status
 		return x.renderSettings(w, r, a, settingsData{MinLen: typed})
 	}
 	return web.Redirect(w, r, a.base+"/settings?notice=settings-saved")

@@ -103,8 +103,7 @@ func (x *Admin) EditUserSubmit(w http.ResponseWriter, r *http.Request) error {
 		p.Scope = &scope
 	}
 	if _, err := x.members.Update(r.Context(), a.memberAdmin(r), cur.ID, p); err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
+		if err := a.note(err); err != nil {
 			return err
 		}
 		d, derr := x.user(r, a)
@@ -113,7 +112,7 @@ func (x *Admin) EditUserSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Show what was typed, not what is stored.
 		d.User.FirstName, d.User.MiddleName, d.User.LastName, d.User.Email, d.User.Phone = f.Get("first_name"), f.Get("middle_name"), f.Get("last_name"), f.Get("email"), f.Get("phone")
-		a.page.Data, a.page.Errors, a.page.Status = d, e, status
+		a.page.Data = d
 		return x.view.Render(w, r, "admin-user-edit", a.page)
 	}
 	return web.Redirect(w, r, a.userPath(cur.ID)+"?notice=user-saved")
@@ -190,11 +189,9 @@ func (x *Admin) act(w http.ResponseWriter, r *http.Request, title, tmpl, notice 
 	a := x.open(r, title)
 	id := r.PathValue("id")
 	if err := change(a, id); err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
+		if err := a.note(err); err != nil {
 			return err
 		}
-		a.page.Errors, a.page.Status = e, status
 		return x.renderUser(w, r, a, tmpl)
 	}
 	return web.Redirect(w, r, a.userPath(id)+"?notice="+notice)

@@ -65,12 +65,8 @@ func (x *Admin) UsersShow(w http.ResponseWriter, r *http.Request) error {
 			page, next, err = x.members.List(r.Context(), a.memberAdmin(r), f, limit, cursor)
 		}
 	}
-	if err != nil {
-		e, status, ok := refusal(err)
-		if !ok {
-			return err
-		}
-		a.page.Errors, a.page.Status = e, status
+	if err := a.note(err); err != nil {
+		return err
 	}
 	for _, l := range page {
 		d.Rows = append(d.Rows, userRow{ID: l.UserID, Name: l.FirstName + " " + l.LastName, Username: l.Username, Office: member.OfficeName(o, l.Scope),
