@@ -179,6 +179,15 @@ func TestRegistrationConsoleDecisions(t *testing.T) {
 	if first := b.TextOf("tbody tr td:nth-child(5)"); first != "Morgan Modify" {
 		t.Fatalf("newest first: the first row is %q", first)
 	}
+	// Paged: one entry a page, the next page holds the next older one.
+	b.Visit("/orgs/" + o.id + "/registrations?status=PENDING-PROV-ADMIN-REVIEW&limit=1")
+	if n, first := b.Count("tbody tr"), b.TextOf("tbody tr td:nth-child(5)"); n != 1 || first != "Morgan Modify" {
+		t.Fatalf("first page: %d rows, %q", n, first)
+	}
+	b.Press("Next page")
+	if n, first := b.Count("tbody tr"), b.TextOf("tbody tr td:nth-child(5)"); n != 1 || first != "Dana Deny" {
+		t.Fatalf("second page: %d rows, %q", n, first)
+	}
 	b.Visit("/orgs/" + o.id + "/registrations/" + denyID)
 	b.Press("Deny")
 	b.Expect("cannot be undone")
@@ -268,6 +277,20 @@ func TestManageUserAccounts(t *testing.T) {
 	export := b.Fetch(b.Link("Export"))
 	if export.Status != 200 || !strings.HasPrefix(export.ContentType, "text/csv") || !strings.Contains(export.Body, "linh.nguyen") || strings.Contains(export.Body, "dogwood.admin") {
 		t.Fatalf("export: %d %s\n%s", export.Status, export.ContentType, export.Body)
+	}
+
+	// Paged, and each row offers Delete (seed 001's Delete User, step two).
+	b.Visit("/orgs/" + o.id + "/users?limit=1")
+	if n := b.Count("tbody tr"); n != 1 || !b.Has("Next page") {
+		t.Fatalf("a page of one: %d rows", n)
+	}
+	b.Press("Next page")
+	if n := b.Count("tbody tr"); n != 1 {
+		t.Fatalf("the second page: %d rows", n)
+	}
+	b.Visit("/orgs/" + o.id + "/users?last_name=Ngu")
+	if !strings.HasSuffix(b.Link("Delete"), "/delete") {
+		t.Fatalf("the row's Delete link: %q", b.Link("Delete"))
 	}
 
 	// User Detail, Reset Password: a new temporary password, shown once.
