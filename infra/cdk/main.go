@@ -38,6 +38,11 @@ func run() error {
 	// and a relative path from infra/cdk does not exist.
 	for _, env := range []string{"CDK_PERF_COUNTERS_FILE", "CDK_ERROR_FILE"} {
 		if p := os.Getenv(env); p != "" && !filepath.IsAbs(p) {
+			// The jsii runtime may hold the relative path already (it is
+			// started before main): make that one exist too (ignored by git).
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
 			if err := os.Setenv(env, filepath.Join(root, p)); err != nil {
 				return err
 			}

@@ -4,11 +4,13 @@ package account
 
 import (
 	"fmt"
-	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"net/mail"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Role is a membership's role (API value).
@@ -239,7 +241,7 @@ func (u User) SessionValid(created time.Time) bool {
 // Membership is a user's place in one organization.
 type Membership struct {
 	UserID     string
-	OrgID      string
+	OrgID      ident.OrgID
 	OrgName    string
 	Role       Role
 	Scope      Scope

@@ -1,5 +1,7 @@
 package account
 
+import "github.com/gatehouse-dev/gatehouse/internal/ident"
+
 // UserView is a user as the API shows it to its owner (never the hash).
 type UserView struct {
 	ID         string `json:"id"`
@@ -17,13 +19,13 @@ func (u User) View() UserView {
 
 // MembershipView is a membership as the API shows it.
 type MembershipView struct {
-	OrgID      string `json:"org_id"`
-	OrgName    string `json:"org_name"`
-	Role       Role   `json:"role"`
-	RoleName   string `json:"role_name"`
-	Scope      string `json:"scope"`
-	ClientName string `json:"client_name,omitempty"`
-	Active     bool   `json:"active"`
+	OrgID      ident.OrgID `json:"org_id"`
+	OrgName    string      `json:"org_name"`
+	Role       Role        `json:"role"`
+	RoleName   string      `json:"role_name"`
+	Scope      string      `json:"scope"`
+	ClientName string      `json:"client_name,omitempty"`
+	Active     bool        `json:"active"`
 }
 
 // View returns the API form of m.

@@ -20,6 +20,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
@@ -47,14 +48,14 @@ type App struct {
 	Sessions *session.Service
 	Auth     *auth.Service
 	Guard    *auth.Guard
-	Ops      *ops.Handler
 	Members  *member.Service
 	Reviews  *review.Service
+	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
+	Governance *governance.Service
+
 	// View renders the portal's pages; viewErr is why it could not be built.
 	View    *web.Renderer
 	viewErr error
-	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
-	Governance *governance.Service
 }
 
 // New builds the App. It does no I/O.
@@ -69,12 +70,12 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
 		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
 		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
-		Ops:     ops.NewHandler(orgs, invites, log),
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
 	a.newReview(awsCfg, mailer, now)
-	a.View, a.viewErr = web.NewRenderer(cfg.BaseURL, log)
 	a.newGovernance(mailer, now)
+
+	a.View, a.viewErr = web.NewRenderer(cfg.BaseURL, log)
 	return a
 }
 
@@ -89,19 +90,20 @@ func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender,
 
 // handlers maps every route name of route.Table to its handler. Each feature
 // adds its own in a file of this package (handlers_<feature>.go).
-func (a *App) handlers() map[string]edge.HandlerFunc {
-	all := map[string]edge.HandlerFunc{"health": a.health, "openapi": a.openAPI}
-	for _, feature := range []map[string]edge.HandlerFunc{
+func (a *App) handlers() handlers {
+	all := handlers{"health": public(a.health), "openapi": public(a.openAPI)}
+	for _, feature := range []handlers{
 		a.authHandlers(),
 		a.passkeyHandlers(),
 		a.inviteHandlers(),
 		a.accountHandlers(),
 		a.reviewHandlers(),
-		a.pageHandlers(),
-		a.adminPageHandlers(),
 		a.codeListHandlers(),
 		a.helpHandlers(),
 		a.governanceHandlers(),
+
+		a.pageHandlers(),
+		a.adminPageHandlers(),
 	} {
 		for name, h := range feature {
 			all[name] = h
@@ -120,12 +122,9 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 	if a.viewErr != nil {
 		return nil, fmt.Errorf("page templates: %w", a.viewErr)
 	}
-	all := a.handlers()
-	mine := map[string]edge.HandlerFunc{}
-	for _, rt := range routes {
-		if h, ok := all[rt.Name]; ok {
-			mine[rt.Name] = h
-		}
+	mine, err := a.handlers().serving(routes)
+	if err != nil {
+		return nil, err
 	}
 	return edge.New(function, mine, a.guard, a.Log)
 }
@@ -133,8 +132,12 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 // LambdaHandler returns the Lambda handler of any function.
 func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 	if function == route.FunctionOps {
+		mux, err := a.commands()
+		if err != nil {
+			return nil, err
+		}
 		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
-			return a.Ops.Handle(withLambdaID(ctx), payload)
+			return mux.Handle(withLambdaID(ctx), payload)
 		}), nil
 	}
 	if function == route.FunctionReview {
@@ -155,6 +158,21 @@ func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
 		}
 		return proxy.ProxyWithContext(withLambdaID(ctx), ev)
 	}), nil
+}
+
+// commands is the ops function's command edge with every feature's commands.
+func (a *App) commands() (*command.Mux, error) {
+	mux := command.NewMux(a.Log)
+	for _, cmds := range []map[string]command.Func{
+		ops.NewCommands(a.Orgs, a.Invites, a.Log).All(),
+		review.NewCommands(a.Reviews).All(),
+		governance.NewCommands(a.Governance).All(),
+	} {
+		if err := mux.Register(cmds); err != nil {
+			return nil, err
+		}
+	}
+	return mux, nil
 }
 
 // Functions lists every function the App can serve.

@@ -2,26 +2,25 @@ package app
 
 import (
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
-	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
-func (a *App) authHandlers() map[string]edge.HandlerFunc {
+func (a *App) authHandlers() handlers {
 	h := auth.NewHandlers(a.Auth, a.Sessions)
-	return map[string]edge.HandlerFunc{
-		"login":               h.Login,
-		"logout":              h.Logout,
-		"logoutAll":           h.LogoutAll,
-		"changePassword":      h.ChangePassword,
-		"forgotPassword":      h.Forgot,
-		"resetPassword":       h.Reset,
-		"startTOTP":           h.StartTOTP,
-		"verifyTOTP":          h.VerifyTOTP,
-		"getMe":               h.Me,
-		"listSessions":        h.ListSessions,
-		"endSession":          h.EndSession,
-		"setActiveOrg":        h.SwitchOrg,
-		"linkAccount":         h.Link,
-		"deleteLinkedAccount": h.DeleteLinked,
-		"rotateCodeWord":      h.RotateCodeWord,
+	return handlers{
+		"login":               public(h.Login),
+		"logout":              signed(h.Logout),
+		"logoutAll":           signed(h.LogoutAll),
+		"changePassword":      signed(h.ChangePassword),
+		"forgotPassword":      public(h.Forgot),
+		"resetPassword":       public(h.Reset),
+		"startTOTP":           signed(h.StartTOTP),
+		"verifyTOTP":          signed(h.VerifyTOTP),
+		"getMe":               signed(h.Me),
+		"listSessions":        signed(h.ListSessions),
+		"endSession":          signed(h.EndSession),
+		"setActiveOrg":        signed(h.SwitchOrg),
+		"linkAccount":         signed(h.Link),
+		"deleteLinkedAccount": signed(h.DeleteLinked),
+		"rotateCodeWord":      inOrg(h.RotateCodeWord),
 	}
 }

@@ -4,26 +4,22 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
-	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
-// newGovernance builds governance (F20-F23) and registers its ops commands.
+// newGovernance builds governance (F20-F23).
 func (a *App) newGovernance(mailer governance.Mailer, now func() time.Time) {
 	limiter := governance.WindowLimiter{Counter: a.Store, Now: now}
 	a.Governance = governance.NewService(a.Store, a.Store, mailer, limiter, a.Config.Link, a.Config.OpsEmail, a.Log, now)
-	for name, run := range a.Governance.OpsCommands() {
-		a.Ops.Register(name, run)
-	}
 }
 
-func (a *App) governanceHandlers() map[string]edge.HandlerFunc {
+func (a *App) governanceHandlers() handlers {
 	h := governance.NewHandlers(a.Governance)
-	return map[string]edge.HandlerFunc{
-		"getGovernance":    h.Governance,
-		"listTickets":      h.ListTickets,
-		"fileTicket":       h.FileTicket,
-		"getTicket":        h.GetTicket,
-		"closeTicket":      h.CloseTicket,
-		"emergencySupport": h.Emergency,
+	return handlers{
+		"getGovernance":    inOrg(h.Governance),
+		"listTickets":      inOrg(h.ListTickets),
+		"fileTicket":       inOrg(h.FileTicket),
+		"getTicket":        inOrg(h.GetTicket),
+		"closeTicket":      inOrg(h.CloseTicket),
+		"emergencySupport": public(h.Emergency),
 	}
 }

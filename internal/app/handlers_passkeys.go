@@ -2,17 +2,16 @@ package app
 
 import (
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
-	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
-func (a *App) passkeyHandlers() map[string]edge.HandlerFunc {
+func (a *App) passkeyHandlers() handlers {
 	h := auth.NewHandlers(a.Auth, a.Sessions)
-	return map[string]edge.HandlerFunc{
-		"beginPasskeyRegistration":  h.BeginPasskeyRegistration,
-		"finishPasskeyRegistration": h.FinishPasskeyRegistration,
-		"listPasskeys":              h.ListPasskeys,
-		"deletePasskey":             h.DeletePasskey,
-		"beginPasskeyLogin":         h.BeginPasskeyLogin,
-		"finishPasskeyLogin":        h.FinishPasskeyLogin,
+	return handlers{
+		"beginPasskeyRegistration":  signed(h.BeginPasskeyRegistration),
+		"finishPasskeyRegistration": signed(h.FinishPasskeyRegistration),
+		"listPasskeys":              signed(h.ListPasskeys),
+		"deletePasskey":             signed(h.DeletePasskey),
+		"beginPasskeyLogin":         public(h.BeginPasskeyLogin),
+		"finishPasskeyLogin":        public(h.FinishPasskeyLogin),
 	}
 }

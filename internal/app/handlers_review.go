@@ -7,32 +7,27 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
 
-// newReview builds self-registration and its review (F10-F12) and registers
-// its ops commands.
+// newReview builds self-registration and its review (F10-F12).
 func (a *App) newReview(awsCfg aws.Config, mailer review.Mailer, now func() time.Time) {
 	wf := sfn.New(sfn.NewClient(awsCfg), a.Config.StateMachine)
 	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link,
 		review.Settings{VerificationWindow: a.Config.VerificationWindow, ReviewTimeout: a.Config.ReviewTimeout, OpsEmail: a.Config.OpsEmail}, a.Log, now)
-	for name, run := range a.Reviews.OpsCommands() {
-		a.Ops.Register(name, run)
-	}
 }
 
-func (a *App) reviewHandlers() map[string]edge.HandlerFunc {
+func (a *App) reviewHandlers() handlers {
 	h := review.NewHandlers(a.Reviews)
-	return map[string]edge.HandlerFunc{
-		"submitRegistration":  h.Submit,
-		"verifyRegistration":  h.Verify,
-		"listRegistrations":   h.List,
-		"getRegistration":     h.Get,
-		"approveRegistration": h.Approve,
-		"denyRegistration":    h.Deny,
-		"modifyRegistration":  h.Modify,
+	return handlers{
+		"submitRegistration":  public(h.Submit),
+		"verifyRegistration":  public(h.Verify),
+		"listRegistrations":   inOrg(h.List),
+		"getRegistration":     inOrg(h.Get),
+		"approveRegistration": inOrg(h.Approve),
+		"denyRegistration":    inOrg(h.Deny),
+		"modifyRegistration":  inOrg(h.Modify),
 	}
 }
 

@@ -5,25 +5,24 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/help"
-	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
 // codeListHandlers are the shared code lists (F25).
-func (a *App) codeListHandlers() map[string]edge.HandlerFunc {
+func (a *App) codeListHandlers() handlers {
 	h := codelist.NewHandlers(codelist.NewService(a.Store, a.Store, time.Now))
-	return map[string]edge.HandlerFunc{
-		"listCodes":     h.List,
-		"addCode":       h.Add,
-		"deleteCode":    h.Delete,
-		"copyCodeLists": h.Copy,
+	return handlers{
+		"listCodes":     inOrg(h.List),
+		"addCode":       inOrg(h.Add),
+		"deleteCode":    inOrg(h.Delete),
+		"copyCodeLists": signed(h.Copy),
 	}
 }
 
 // helpHandlers are the Help Center (F24).
-func (a *App) helpHandlers() map[string]edge.HandlerFunc {
+func (a *App) helpHandlers() handlers {
 	h := help.NewHandlers(help.New())
-	return map[string]edge.HandlerFunc{
-		"searchHelp":     h.Search,
-		"getHelpArticle": h.Get,
+	return handlers{
+		"searchHelp":     signed(h.Search),
+		"getHelpArticle": signed(h.Get),
 	}
 }

@@ -5,19 +5,18 @@ package audit
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
-	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
 // Entry is one administrative action in one org.
 type Entry struct {
 	ID            string
-	OrgID         string
+	OrgID         ident.OrgID
 	At            time.Time
 	Actor         string // user id of the administrator
 	ActorUsername string
@@ -45,7 +44,7 @@ const (
 	ActionOrgSettings    = "org.settings"
 )
 
-// Actor is who acts and from where; handlers build it from the request.
+// Actor is who acts and from where; ActorOf builds it from the caller.
 type Actor struct {
 	UserID    string
 	Username  string
@@ -53,18 +52,13 @@ type Actor struct {
 	IP        string
 }
 
-// ActorFrom builds the actor of a request: the request id the edge gave it
-// and the source IP (API Gateway's sourceIp reaches Lambda as RemoteAddr).
-func ActorFrom(r *http.Request, userID, username string) Actor {
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
-	return Actor{UserID: userID, Username: username, RequestID: logging.RequestID(r.Context()), IP: ip}
+// ActorOf is the actor of a signed-in caller's request.
+func ActorOf(c caller.Caller) Actor {
+	return Actor{UserID: c.User.ID, Username: c.User.Username, RequestID: c.RequestID, IP: c.IP}
 }
 
 // Entry records action on target in org, now.
-func (a Actor) Entry(orgID, action, target string, at time.Time) Entry {
+func (a Actor) Entry(orgID ident.OrgID, action, target string, at time.Time) Entry {
 	return Entry{ID: ident.New(), OrgID: orgID, At: at.UTC(), Actor: a.UserID, ActorUsername: a.Username, Action: action,
 		Target: target, RequestID: a.RequestID, IP: a.IP}
 }
@@ -72,7 +66,7 @@ func (a Actor) Entry(orgID, action, target string, at time.Time) Entry {
 // Store reads the audit log.
 type Store interface {
 	// ListAudit pages through an org's entries, newest first.
-	ListAudit(ctx context.Context, orgID string, limit int, cursor string) ([]Entry, string, error)
+	ListAudit(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]Entry, string, error)
 }
 
 // Handlers serves GET /v1/orgs/{org}/audit.
@@ -94,12 +88,12 @@ type View struct {
 }
 
 // List is GET /v1/orgs/{org}/audit: newest first, paged.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
 	}
-	entries, next, err := h.store.ListAudit(r.Context(), r.PathValue("org"), limit, cursor)
+	entries, next, err := h.store.ListAudit(r.Context(), c.Org, limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -119,11 +113,11 @@ const exportPage = 200
 
 // Export is GET /v1/orgs/{org}/audit/export: the whole log as text/csv,
 // newest first, streamed page by page (F26).
-func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Export(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	out := httpapi.NewCSV(w, "audit.csv", CSVHeader)
 	cursor := ""
 	for {
-		entries, next, err := h.store.ListAudit(r.Context(), r.PathValue("org"), exportPage, cursor)
+		entries, next, err := h.store.ListAudit(r.Context(), c.Org, exportPage, cursor)
 		if err != nil {
 			return out.Close(err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
@@ -43,7 +44,7 @@ type Store interface {
 	// ChangePassword replaces oldHash, ends every session but keep.
 	ChangePassword(ctx context.Context, userID, oldHash, newHash string, at time.Time, keep string) error
 	UserIDsByEmail(ctx context.Context, email string, limit int) ([]string, error)
-	GetOrg(ctx context.Context, id string) (org.Org, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
 	ResetStore
 	MFAStore
 	LinkStore
@@ -63,13 +64,15 @@ type Completion struct {
 
 // Sessions starts, resolves and ends sessions.
 type Sessions interface {
-	New(userID, activeOrgID string) (string, session.Session, error)
+	New(userID string, activeOrgID ident.OrgID) (string, session.Session, error)
 	Resolve(ctx context.Context, token string) (session.Session, error)
 	End(ctx context.Context, id string) error
 	EndAll(ctx context.Context, userID string) error
 	EndListed(ctx context.Context, userID, publicID string) error
 	List(ctx context.Context, userID string) ([]session.Session, error)
-	SetActiveOrg(ctx context.Context, id, orgID string) error
+	SetActiveOrg(ctx context.Context, id string, orgID ident.OrgID) error
+	// MarkSecondFactor records that the session just presented a second factor.
+	MarkSecondFactor(ctx context.Context, id string) error
 }
 
 // ErrInvalidCredentials is the one answer for an unknown username, a wrong
@@ -164,6 +167,9 @@ func (s *Service) Login(ctx context.Context, c Credentials) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if u.MFAEnabled {
+		sess.SecondFactorAt = sess.CreatedAt
+	}
 	done.Session = sess
 	if err := s.store.CompleteLogin(ctx, done); err != nil {
 		return Result{}, s.explainRefusal(ctx, u.ID, err)
@@ -252,7 +258,7 @@ func (s *Service) explainRefusal(ctx context.Context, userID string, err error) 
 
 // DefaultOrg picks the org a new session starts in: the first active
 // membership by org name (stable for the user).
-func DefaultOrg(ms []account.Membership) string {
+func DefaultOrg(ms []account.Membership) ident.OrgID {
 	active := make([]account.Membership, 0, len(ms))
 	for _, m := range ms {
 		if m.Active {
@@ -264,47 +270,4 @@ func DefaultOrg(ms []account.Membership) string {
 	}
 	sort.Slice(active, func(i, j int) bool { return active[i].OrgName < active[j].OrgName })
 	return active[0].OrgID
-}
-
-// Principal is the signed-in caller of a request.
-type Principal struct {
-	Session     session.Session
-	User        account.User
-	Memberships []account.Membership
-}
-
-// Membership returns the caller's active membership in org, if any.
-func (p Principal) Membership(orgID string) (account.Membership, bool) {
-	for _, m := range p.Memberships {
-		if m.OrgID == orgID && m.Active {
-			return m, true
-		}
-	}
-	return account.Membership{}, false
-}
-
-type principalKey struct{}
-
-// WithPrincipal stores the caller in ctx.
-func WithPrincipal(ctx context.Context, p Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
-
-// FromContext returns the signed-in caller, if the request has one.
-func FromContext(ctx context.Context) (Principal, bool) {
-	p, ok := ctx.Value(principalKey{}).(Principal)
-	return p, ok
-}
-
-type membershipKey struct{}
-
-func withMembership(ctx context.Context, m account.Membership) context.Context {
-	return context.WithValue(ctx, membershipKey{}, m)
-}
-
-// OrgMembership returns the caller's membership in the org of an org route
-// ({org} in the path), checked by the Guard before the handler runs.
-func OrgMembership(ctx context.Context) (account.Membership, bool) {
-	m, ok := ctx.Value(membershipKey{}).(account.Membership)
-	return m, ok
 }

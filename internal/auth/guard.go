@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
@@ -33,7 +37,7 @@ type Guard struct {
 
 // Orgs reads an org's settings (RequireMFA).
 type Orgs interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
 }
 
 // NewGuard returns a Guard; portal is the portal's base URL.
@@ -85,15 +89,16 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 			}
 			return h(w, r)
 		}
-		ctx := WithPrincipal(r.Context(), p)
+		ctx := r.Context()
+		p.RequestID, p.IP = logging.RequestID(ctx), sourceIP(r)
 		if p.User.PasswordChangeRequired && !whilePasswordChange[rt.Name] {
 			return ErrPasswordChangeRequired
 		}
-		if !p.User.MFAEnabled && !whileMFAEnrolment[rt.Name] && p.isSiteAdmin() {
+		if !p.User.MFAEnabled && !whileMFAEnrolment[rt.Name] && p.IsSiteAdmin() {
 			return ErrMFAEnrolmentRequired
 		}
 		if rt.OrgScoped() {
-			m, ok := p.Membership(r.PathValue("org"))
+			m, ok := p.MembershipIn(ident.OrgID(r.PathValue("org")))
 			if !ok {
 				return ErrNoSuchOrg
 			}
@@ -115,38 +120,38 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 					return ErrInsufficientPrivilege
 				}
 			}
-			ctx = withMembership(ctx, m)
+			p = p.InOrg(m)
 		}
-		return h(w, r.WithContext(ctx))
+		return h(w, r.WithContext(caller.With(ctx, p)))
 	}
 }
 
-func (g *Guard) authenticate(r *http.Request) (Principal, bool, error) {
+func (g *Guard) authenticate(r *http.Request) (caller.Caller, bool, error) {
 	token, fromCookie := credentials(r)
 	if token == "" {
-		return Principal{}, false, nil
+		return caller.Caller{}, false, nil
 	}
 	if fromCookie && !safeMethod(r.Method) && !g.sameOrigin(r) {
-		return Principal{}, false, ErrCSRF
+		return caller.Caller{}, false, ErrCSRF
 	}
 	ctx := r.Context()
 	sess, err := g.sessions.Resolve(ctx, token)
 	if err != nil {
-		return Principal{}, false, err
+		return caller.Caller{}, false, err
 	}
 	u, ms, err := g.users.UserWithMemberships(ctx, sess.UserID)
 	if errors.Is(err, fault.ErrNotFound) {
-		return Principal{}, false, session.ErrNoSession
+		return caller.Caller{}, false, session.ErrNoSession
 	}
 	if err != nil {
-		return Principal{}, false, fmt.Errorf("authenticate: %w", err)
+		return caller.Caller{}, false, fmt.Errorf("authenticate: %w", err)
 	}
 	// Checked on every request so a delete, a lock or a revocation takes effect at once.
 	if !u.SessionValid(sess.RenewedAt) {
 		_ = g.sessions.End(context.WithoutCancel(ctx), sess.ID)
-		return Principal{}, false, session.ErrNoSession
+		return caller.Caller{}, false, session.ErrNoSession
 	}
-	return Principal{Session: sess, User: u, Memberships: ms}, true, nil
+	return caller.Caller{Session: sess, User: u, Memberships: ms}, true, nil
 }
 
 // credentials returns the bearer token, or else the session cookie.
@@ -176,12 +181,11 @@ func (g *Guard) sameOrigin(r *http.Request) bool {
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
 }
 
-// isSiteAdmin reports whether the login is an active site administrator anywhere.
-func (p Principal) isSiteAdmin() bool {
-	for _, m := range p.Memberships {
-		if m.Active && m.Role == account.RoleSiteAdmin {
-			return true
-		}
+// sourceIP is the client's address: behind API Gateway, RemoteAddr is its
+// sourceIp (set by the Lambda adapter).
+func sourceIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
 	}
-	return false
+	return r.RemoteAddr
 }

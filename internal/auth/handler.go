@@ -1,13 +1,13 @@
 package auth
 
 import (
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
-	"github.com/gatehouse-dev/gatehouse/internal/logging"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Handlers serves the sign-in and self routes.
@@ -32,7 +32,7 @@ type loginResponse struct {
 	ExpiresAt              time.Time                `json:"expires_at"`
 	User                   account.UserView         `json:"user"`
 	Memberships            []account.MembershipView `json:"memberships"`
-	ActiveOrgID            string                   `json:"active_org_id,omitempty"`
+	ActiveOrgID            ident.OrgID              `json:"active_org_id,omitempty"`
 	MFARequired            bool                     `json:"mfa_required,omitempty"`
 	PasswordChangeRequired bool                     `json:"password_change_required,omitempty"`
 }
@@ -61,8 +61,7 @@ func (h *Handlers) signedIn(w http.ResponseWriter, res Result) error {
 }
 
 // Logout is POST /v1/auth/logout.
-func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
+func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	if err := h.sessions.End(r.Context(), p.Session.ID); err != nil {
 		return err
 	}
@@ -71,8 +70,7 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 // LogoutAll is POST /v1/auth/logout-all: every session of the login ends.
-func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
+func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	if err := h.sessions.EndAll(r.Context(), p.User.ID); err != nil {
 		return err
 	}
@@ -83,17 +81,16 @@ func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request) error {
 // SessionView is one session in the caller's session list. ID is a digest,
 // never the token or its stored hash.
 type SessionView struct {
-	ID          string    `json:"id"`
-	Current     bool      `json:"current"`
-	ActiveOrgID string    `json:"active_org_id,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	LastSeenAt  time.Time `json:"last_seen_at"`
-	ExpiresAt   time.Time `json:"expires_at"`
+	ID          string      `json:"id"`
+	Current     bool        `json:"current"`
+	ActiveOrgID ident.OrgID `json:"active_org_id,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	LastSeenAt  time.Time   `json:"last_seen_at"`
+	ExpiresAt   time.Time   `json:"expires_at"`
 }
 
 // ListSessions is GET /v1/me/sessions.
-func (h *Handlers) ListSessions(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
+func (h *Handlers) ListSessions(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	all, err := h.sessions.List(r.Context(), p.User.ID)
 	if err != nil {
 		return err
@@ -110,8 +107,7 @@ func (h *Handlers) ListSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 // EndSession is DELETE /v1/me/sessions/{id}.
-func (h *Handlers) EndSession(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
+func (h *Handlers) EndSession(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	if err := h.sessions.EndListed(r.Context(), p.User.ID, r.PathValue("id")); err != nil {
 		return err
 	}
@@ -124,12 +120,11 @@ type changePasswordRequest struct {
 }
 
 // ChangePassword is POST /v1/auth/password.
-func (h *Handlers) ChangePassword(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) ChangePassword(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req changePasswordRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	if err := h.svc.ChangePassword(r.Context(), p, req.CurrentPassword, req.NewPassword); err != nil {
 		return err
 	}
@@ -174,9 +169,8 @@ func (h *Handlers) Reset(w http.ResponseWriter, r *http.Request) error {
 }
 
 // RotateCodeWord is PUT /v1/orgs/{org}/code-word: the new code word, shown once.
-func (h *Handlers) RotateCodeWord(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
-	word, err := h.svc.RotateCodeWord(r.Context(), p, r.PathValue("org"), meta(r))
+func (h *Handlers) RotateCodeWord(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
+	word, err := h.svc.RotateCodeWord(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -190,12 +184,11 @@ type reauthRequest struct {
 
 // StartTOTP is POST /v1/auth/mfa/totp. Changing the second factor needs the
 // current password (re-authentication).
-func (h *Handlers) StartTOTP(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) StartTOTP(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req reauthRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	if err := h.svc.Reauthenticate(r.Context(), p, req.CurrentPassword); err != nil {
 		return err
 	}
@@ -207,12 +200,11 @@ func (h *Handlers) StartTOTP(w http.ResponseWriter, r *http.Request) error {
 }
 
 // VerifyTOTP is POST /v1/auth/mfa/totp/verify.
-func (h *Handlers) VerifyTOTP(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) VerifyTOTP(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req reauthRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	codes, err := h.svc.VerifyTOTP(r.Context(), p, req.OTP)
 	if err != nil {
 		return err
@@ -224,28 +216,26 @@ func (h *Handlers) VerifyTOTP(w http.ResponseWriter, r *http.Request) error {
 type MeView struct {
 	User        account.UserView         `json:"user"`
 	Memberships []account.MembershipView `json:"memberships"`
-	ActiveOrgID string                   `json:"active_org_id"`
+	ActiveOrgID ident.OrgID              `json:"active_org_id"`
 }
 
-func meView(p Principal) MeView {
+func meView(p caller.Caller) MeView {
 	return MeView{User: p.User.View(), Memberships: account.Views(p.Memberships), ActiveOrgID: p.Session.ActiveOrgID}
 }
 
 // Me is GET /v1/me.
-func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
+func (h *Handlers) Me(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	return httpapi.JSON(w, http.StatusOK, meView(p))
 }
 
 // SwitchOrg is PUT /v1/me/active-org.
-func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) SwitchOrg(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req struct {
-		OrgID string `json:"org_id"`
+		OrgID ident.OrgID `json:"org_id"`
 	}
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	p, err := h.svc.SwitchOrg(r.Context(), p, req.OrgID)
 	if err != nil {
 		return err
@@ -260,13 +250,12 @@ type linkRequest struct {
 }
 
 // Link is POST /v1/me/links (F8).
-func (h *Handlers) Link(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Link(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req linkRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
-	p, err := h.svc.Link(r.Context(), p, req.Username, req.Password, req.OTP, meta(r))
+	p, err := h.svc.Link(r.Context(), p, req.Username, req.Password, req.OTP)
 	if err != nil {
 		return err
 	}
@@ -274,26 +263,16 @@ func (h *Handlers) Link(w http.ResponseWriter, r *http.Request) error {
 }
 
 // DeleteLinked is DELETE /v1/me/links/{username}: the linked account is deleted.
-func (h *Handlers) DeleteLinked(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
-	if err := h.svc.DeleteLinked(r.Context(), p, r.PathValue("username"), meta(r)); err != nil {
+func (h *Handlers) DeleteLinked(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
+	if err := h.svc.DeleteLinked(r.Context(), p, r.PathValue("username")); err != nil {
 		return err
 	}
 	return httpapi.NoContent(w)
 }
 
-// meta is where the request came from, for the audit log. Behind API Gateway
-// RemoteAddr is the client's source IP (set by the Lambda adapter).
-func meta(r *http.Request) RequestMeta {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	return RequestMeta{RequestID: logging.RequestID(r.Context()), IP: ip}
-}
-
-// SessionCookie is the session cookie (empty value: cleared); browsers treat http://localhost as a secure
-// context, so Secure works in local development too.
+// SessionCookie is the session cookie (an empty value clears it); browsers
+// treat http://localhost as a secure context, so Secure works in local
+// development too.
 func SessionCookie(value string, expires time.Time) *http.Cookie {
 	c := &http.Cookie{Name: CookieName, Value: value, Path: "/", Expires: expires, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 	if value == "" {

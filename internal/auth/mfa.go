@@ -14,6 +14,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 )
@@ -98,7 +99,7 @@ var ErrMFAAlreadyOn = fault.Conflict("mfa_already_enabled", "Two-step sign-in is
 var ErrNoEnrolment = fault.Conflict("mfa_enrolment_not_started", "Start the authenticator set-up first.")
 
 // StartTOTP begins enrolment: a new secret, pending until a code from it is verified.
-func (s *Service) StartTOTP(ctx context.Context, p Principal) (Enrolment, error) {
+func (s *Service) StartTOTP(ctx context.Context, p caller.Caller) (Enrolment, error) {
 	if p.User.MFAEnabled {
 		return Enrolment{}, ErrMFAAlreadyOn
 	}
@@ -115,7 +116,7 @@ func (s *Service) StartTOTP(ctx context.Context, p Principal) (Enrolment, error)
 
 // VerifyTOTP completes enrolment with a code from the app and returns the
 // recovery codes, shown this once; only their hashes are kept.
-func (s *Service) VerifyTOTP(ctx context.Context, p Principal, code string) ([]string, error) {
+func (s *Service) VerifyTOTP(ctx context.Context, p caller.Caller, code string) ([]string, error) {
 	if p.User.MFAEnabled {
 		return nil, ErrMFAAlreadyOn
 	}
@@ -136,6 +137,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, p Principal, code string) ([]s
 	}
 	if err != nil {
 		return nil, fmt.Errorf("enable totp of %s: %w", p.User.ID, err)
+	}
+	// The code just given is a second factor presented in this session.
+	if err := s.sessions.MarkSecondFactor(ctx, p.Session.ID); err != nil {
+		return nil, err
 	}
 	return codes, nil
 }
@@ -207,7 +212,7 @@ func (s *Service) mfaEnrolmentRequired(ctx context.Context, u account.User, ms [
 
 // PendingEnrolment is the TOTP secret being enrolled, if one was started and
 // not yet verified, so the enrolment page can show it again (F20).
-func (s *Service) PendingEnrolment(p Principal) (Enrolment, bool) {
+func (s *Service) PendingEnrolment(p caller.Caller) (Enrolment, bool) {
 	secret := p.User.TOTPPendingSecret
 	if p.User.MFAEnabled || secret == "" {
 		return Enrolment{}, false

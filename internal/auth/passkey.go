@@ -19,6 +19,7 @@ import (
 	"github.com/go-webauthn/webauthn/webauthn"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 )
 
@@ -206,7 +207,7 @@ func challengeHash(id string) string {
 
 // BeginPasskeyRegistration starts registering a passkey for the signed-in
 // login; the caller has re-authenticated.
-func (s *Service) BeginPasskeyRegistration(ctx context.Context, p Principal) (PasskeyCeremony, error) {
+func (s *Service) BeginPasskeyRegistration(ctx context.Context, p caller.Caller) (PasskeyCeremony, error) {
 	rp, err := s.relyingParty()
 	if err != nil {
 		return PasskeyCeremony{}, err
@@ -273,7 +274,7 @@ type RegisteredPasskey struct {
 
 // FinishPasskeyRegistration verifies the authenticator's attestation
 // against the login's challenge and stores the passkey; MFA goes on.
-func (s *Service) FinishPasskeyRegistration(ctx context.Context, p Principal, challengeID string, credential json.RawMessage, name string) (RegisteredPasskey, error) {
+func (s *Service) FinishPasskeyRegistration(ctx context.Context, p caller.Caller, challengeID string, credential json.RawMessage, name string) (RegisteredPasskey, error) {
 	rp, err := s.relyingParty()
 	if err != nil {
 		return RegisteredPasskey{}, err
@@ -327,6 +328,10 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, p Principal, ch
 	if err != nil {
 		return RegisteredPasskey{}, fmt.Errorf("add passkey of %s: %w", p.User.ID, err)
 	}
+	// The attestation just verified is a second factor presented in this session.
+	if err := s.sessions.MarkSecondFactor(ctx, p.Session.ID); err != nil {
+		return RegisteredPasskey{}, err
+	}
 	return RegisteredPasskey{ID: pk.ID, Name: pk.Name, CreatedAt: pk.CreatedAt, RecoveryCodes: codes}, nil
 }
 
@@ -348,7 +353,7 @@ type PasskeyView struct {
 }
 
 // ListPasskeys lists the caller's passkeys.
-func (s *Service) ListPasskeys(ctx context.Context, p Principal) ([]PasskeyView, error) {
+func (s *Service) ListPasskeys(ctx context.Context, p caller.Caller) ([]PasskeyView, error) {
 	keys, err := s.store.Passkeys(ctx, p.User.ID)
 	if err != nil {
 		return nil, fmt.Errorf("passkeys of %s: %w", p.User.ID, err)
@@ -364,7 +369,7 @@ func (s *Service) ListPasskeys(ctx context.Context, p Principal) ([]PasskeyView,
 // re-authenticated). A login that must have MFA keeps at least one second
 // factor; for any other login, removing the last one turns MFA off. The
 // store's conditions make parallel removals safe.
-func (s *Service) DeletePasskey(ctx context.Context, p Principal, id string) error {
+func (s *Service) DeletePasskey(ctx context.Context, p caller.Caller, id string) error {
 	must, err := s.mustKeepSecondFactor(ctx, p)
 	if err != nil {
 		return err
@@ -401,8 +406,8 @@ func (s *Service) DeletePasskey(ctx context.Context, p Principal, id string) err
 // mustKeepSecondFactor reports whether the login may not be left without a
 // second factor: a site administrator (F20), or an active member of an org
 // that requires MFA (F3).
-func (s *Service) mustKeepSecondFactor(ctx context.Context, p Principal) (bool, error) {
-	if p.isSiteAdmin() {
+func (s *Service) mustKeepSecondFactor(ctx context.Context, p caller.Caller) (bool, error) {
+	if p.IsSiteAdmin() {
 		return true, nil
 	}
 	orgs, err := s.activeOrgs(ctx, p.Memberships)
@@ -500,6 +505,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, challengeID string, cr
 	if err != nil {
 		return Result{}, err
 	}
+	sess.SecondFactorAt = sess.CreatedAt // the passkey, after the password
 	if err := s.store.CompleteLogin(ctx, Completion{Session: sess, PasswordHash: u.PasswordHash}); err != nil {
 		return Result{}, s.explainPasskeyRefusal(ctx, u.ID, err)
 	}

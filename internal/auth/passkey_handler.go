@@ -4,17 +4,17 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
 // BeginPasskeyRegistration is POST /v1/auth/mfa/passkeys/register/begin:
 // re-authentication as for TOTP enrolment, then the creation options.
-func (h *Handlers) BeginPasskeyRegistration(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) BeginPasskeyRegistration(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req reauthRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	if err := h.svc.Reauthenticate(r.Context(), p, req.CurrentPassword); err != nil {
 		return err
 	}
@@ -32,12 +32,11 @@ type finishPasskeyRegistrationRequest struct {
 }
 
 // FinishPasskeyRegistration is POST /v1/auth/mfa/passkeys/register/finish.
-func (h *Handlers) FinishPasskeyRegistration(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) FinishPasskeyRegistration(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req finishPasskeyRegistrationRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	out, err := h.svc.FinishPasskeyRegistration(r.Context(), p, req.ChallengeID, req.Credential, req.Name)
 	if err != nil {
 		return err
@@ -46,8 +45,7 @@ func (h *Handlers) FinishPasskeyRegistration(w http.ResponseWriter, r *http.Requ
 }
 
 // ListPasskeys is GET /v1/me/passkeys.
-func (h *Handlers) ListPasskeys(w http.ResponseWriter, r *http.Request) error {
-	p, _ := FromContext(r.Context())
+func (h *Handlers) ListPasskeys(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	keys, err := h.svc.ListPasskeys(r.Context(), p)
 	if err != nil {
 		return err
@@ -57,12 +55,11 @@ func (h *Handlers) ListPasskeys(w http.ResponseWriter, r *http.Request) error {
 
 // DeletePasskey is DELETE /v1/me/passkeys/{id}; the body may carry
 // current_password (needed unless the session proved it recently).
-func (h *Handlers) DeletePasskey(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) DeletePasskey(w http.ResponseWriter, r *http.Request, p caller.Caller) error {
 	var req reauthRequest
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	p, _ := FromContext(r.Context())
 	if err := h.svc.Reauthenticate(r.Context(), p, req.CurrentPassword); err != nil {
 		return err
 	}

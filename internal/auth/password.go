@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
@@ -84,7 +87,7 @@ func (s *Service) checkNewPassword(ctx context.Context, u account.User, ms []acc
 // ChangePassword is the signed-in change (also the forced change of a
 // temporary password): it needs the current password, applies the policy,
 // and ends every other session of the login while keeping this one.
-func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next string) error {
+func (s *Service) ChangePassword(ctx context.Context, p caller.Caller, current, next string) error {
 	if current == "" || len(current) > 4*password.MaxLength {
 		return ErrCurrentPassword
 	}
@@ -122,7 +125,12 @@ const codeWordAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 // RotateCodeWord sets a new practice code word (F6) for the org and returns
 // it: this is the only time it is shown; only its argon2id hash is kept.
-func (s *Service) RotateCodeWord(ctx context.Context, p Principal, orgID string, meta RequestMeta) (string, error) {
+// The org is the caller's (an org route's).
+func (s *Service) RotateCodeWord(ctx context.Context, p caller.Caller) (string, error) {
+	orgID := p.Org
+	if orgID == "" {
+		return "", caller.ErrNotInOrg
+	}
 	raw, err := randomString(codeWordAlphabet, 12)
 	if err != nil {
 		return "", err
@@ -131,23 +139,16 @@ func (s *Service) RotateCodeWord(ctx context.Context, p Principal, orgID string,
 	if err != nil {
 		return "", err
 	}
-	entry := s.auditEntry(ctx, p, orgID, "org.code_word_rotated", orgID, meta)
+	entry := s.auditEntry(ctx, p, orgID, "org.code_word_rotated", string(orgID))
 	if err := s.store.SetCodeWordHash(ctx, orgID, hash, entry); err != nil {
 		return "", fmt.Errorf("rotate code word of %s: %w", orgID, err)
 	}
 	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12], nil
 }
 
-// RequestMeta is where a request came from, for the audit log.
-type RequestMeta struct {
-	RequestID string
-	IP        string
-}
-
 // auditEntry records an action of the signed-in user in one org's audit log (F26).
-func (s *Service) auditEntry(_ context.Context, p Principal, orgID, action, target string, meta RequestMeta) audit.Entry {
-	a := audit.Actor{UserID: p.User.ID, Username: p.User.Username, RequestID: meta.RequestID, IP: meta.IP}
-	return a.Entry(orgID, action, target, s.now())
+func (s *Service) auditEntry(_ context.Context, p caller.Caller, orgID ident.OrgID, action, target string) audit.Entry {
+	return audit.ActorOf(p).Entry(orgID, action, target, s.now())
 }
 
 // RecentAuth is how long after proving the password a session may change
@@ -157,7 +158,7 @@ const RecentAuth = 10 * time.Minute
 // Reauthenticate checks the current password before a change to the second
 // factor, unless the session proved it within RecentAuth; a wrong one counts
 // toward the lockout.
-func (s *Service) Reauthenticate(ctx context.Context, p Principal, current string) error {
+func (s *Service) Reauthenticate(ctx context.Context, p caller.Caller, current string) error {
 	if current == "" && s.now().Sub(p.Session.RenewedAt) < RecentAuth {
 		return nil
 	}

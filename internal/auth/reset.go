@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"net/url"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
@@ -37,7 +39,7 @@ type ResetStore interface {
 	// transaction; fault.ErrConflict when the link is gone.
 	ResetPassword(ctx context.Context, tokenHash, userID, newHash string, at time.Time, max int) error
 	// SetCodeWordHash stores an org's code word hash and the audit entry together.
-	SetCodeWordHash(ctx context.Context, orgID, hash string, e audit.Entry) error
+	SetCodeWordHash(ctx context.Context, orgID ident.OrgID, hash string, e audit.Entry) error
 }
 
 const (

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
@@ -34,14 +34,14 @@ func BenchmarkCopy10k(b *testing.B) {
 	}
 	b.StopTimer()
 	for i := 0; i < b.N; i++ {
-		from, to := ident.New(), ident.New()
+		from, to := ident.NewOrgID(), ident.NewOrgID()
 		if _, _, err := store.PutNewCodes(ctx, from, codelist.KindDiagnosis, entries); err != nil {
 			b.Fatal(err)
 		}
 		if _, _, err := store.PutNewCodes(ctx, to, codelist.KindDiagnosis, entries[:benchCodes/10]); err != nil {
 			b.Fatal(err)
 		}
-		who := codelist.Copier{User: account.User{ID: "bench", MFAEnabled: true}, Audit: audit.Actor{UserID: "bench"},
+		who := caller.Caller{User: account.User{ID: "bench", MFAEnabled: true},
 			Memberships: []account.Membership{
 				{OrgID: from, Role: account.RoleSiteAdmin, Active: true},
 				{OrgID: to, Role: account.RoleSiteAdmin, Active: true},

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
@@ -61,33 +61,26 @@ type Entry struct {
 // Store keeps code lists; every call is inside one office.
 type Store interface {
 	// AddCode writes a new code and its audit entry together; ErrCodeExists when the code is there.
-	AddCode(ctx context.Context, orgID string, e Entry, a audit.Entry) error
+	AddCode(ctx context.Context, orgID ident.OrgID, e Entry, a audit.Entry) error
 	// ListCodes pages through a list in code order; q, when set, keeps
 	// codes whose code or description contains it (case-insensitive).
-	ListCodes(ctx context.Context, orgID string, kind Kind, q string, limit int, cursor string) ([]Entry, string, error)
+	ListCodes(ctx context.Context, orgID ident.OrgID, kind Kind, q string, limit int, cursor string) ([]Entry, string, error)
 	// DeleteCode removes a code and writes its audit entry; fault.ErrNotFound when absent.
-	DeleteCode(ctx context.Context, orgID string, kind Kind, code string, a audit.Entry) error
+	DeleteCode(ctx context.Context, orgID ident.OrgID, kind Kind, code string, a audit.Entry) error
 	// AllCodes reads a whole list (for a copy).
-	AllCodes(ctx context.Context, orgID string, kind Kind) ([]Entry, error)
+	AllCodes(ctx context.Context, orgID ident.OrgID, kind Kind) ([]Entry, error)
 	// CodeSet returns the codes a list holds, without descriptions.
-	CodeSet(ctx context.Context, orgID string, kind Kind) (map[string]bool, error)
+	CodeSet(ctx context.Context, orgID ident.OrgID, kind Kind) (map[string]bool, error)
 	// PutNewCodes writes entries that must not exist yet, in batches whose
 	// every write is conditional; it returns how many it wrote and how many
 	// it found already there (written meanwhile by someone else).
-	PutNewCodes(ctx context.Context, orgID string, kind Kind, entries []Entry) (written, existed int, err error)
+	PutNewCodes(ctx context.Context, orgID ident.OrgID, kind Kind, entries []Entry) (written, existed int, err error)
 	PutAudit(ctx context.Context, e audit.Entry) error
 }
 
 // Orgs reads an office (its settings: RequireMFA).
 type Orgs interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
-}
-
-// Actor is who acts in one office: their membership there (checked by the
-// guard on org routes) and who they are for the audit log.
-type Actor struct {
-	Membership account.Membership
-	Audit      audit.Actor
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
 }
 
 // Audit actions.

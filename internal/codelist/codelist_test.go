@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/codelist"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -312,7 +313,7 @@ func TestPutNewCodesNeverOverwrites(t *testing.T) {
 	h := stacktest.New(t)
 	ctx := context.Background()
 	store := h.App.Store
-	orgID := "org-race"
+	orgID := ident.OrgID("org-race")
 	var entries []codelist.Entry
 	for i := range 230 {
 		entries = append(entries, codelist.Entry{Kind: codelist.KindBilling, Code: fmt.Sprintf("C%04d", i), Description: "copied", CreatedAt: time.Now()})

@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
-	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
 
 // Handlers serves the code-list routes.
@@ -26,16 +24,6 @@ type View struct {
 
 func viewOf(e Entry) View { return View(e) }
 
-// actor is the caller as a member of the route's office (set by the guard).
-func actor(r *http.Request) (Actor, error) {
-	m, ok := auth.OrgMembership(r.Context())
-	p, signed := auth.FromContext(r.Context())
-	if !ok || !signed {
-		return Actor{}, session.ErrNoSession
-	}
-	return Actor{Membership: m, Audit: audit.ActorFrom(r, p.User.ID, p.User.Username)}, nil
-}
-
 func kindOf(r *http.Request) (Kind, error) {
 	k, ok := ParseKind(r.PathValue("kind"))
 	if !ok {
@@ -45,11 +33,7 @@ func kindOf(r *http.Request) (Kind, error) {
 }
 
 // List is GET /v1/orgs/{org}/code-lists/{kind}?q=&limit=&cursor=.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	kind, err := kindOf(r)
 	if err != nil {
 		return err
@@ -70,11 +54,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Add is POST /v1/orgs/{org}/code-lists/{kind}.
-func (h *Handlers) Add(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) Add(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	kind, err := kindOf(r)
 	if err != nil {
 		return err
@@ -91,11 +71,7 @@ func (h *Handlers) Add(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Delete is DELETE /v1/orgs/{org}/code-lists/{kind}/{code}.
-func (h *Handlers) Delete(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) Delete(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	kind, err := kindOf(r)
 	if err != nil {
 		return err
@@ -107,16 +83,12 @@ func (h *Handlers) Delete(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Copy is POST /v1/code-lists/copy.
-func (h *Handlers) Copy(w http.ResponseWriter, r *http.Request) error {
-	p, ok := auth.FromContext(r.Context())
-	if !ok {
-		return session.ErrNoSession
-	}
+func (h *Handlers) Copy(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in CopyInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	res, err := h.svc.Copy(r.Context(), Copier{User: p.User, Memberships: p.Memberships, Audit: audit.ActorFrom(r, p.User.ID, p.User.Username)}, in)
+	res, err := h.svc.Copy(r.Context(), c, in)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,9 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Service runs code lists.
@@ -33,7 +35,7 @@ type AddInput struct {
 }
 
 // Add puts a code in one of the office's lists (409 code_exists when there).
-func (s *Service) Add(ctx context.Context, who Actor, kind Kind, in AddInput) (Entry, error) {
+func (s *Service) Add(ctx context.Context, who caller.Caller, kind Kind, in AddInput) (Entry, error) {
 	if !who.Membership.Scope.IsOrg() {
 		return Entry{}, ErrOfficeWideOnly
 	}
@@ -50,8 +52,8 @@ func (s *Service) Add(ctx context.Context, who Actor, kind Kind, in AddInput) (E
 	}
 	now := s.now().UTC()
 	e := Entry{Kind: kind, Code: code, Description: strings.TrimSpace(in.Description), CreatedAt: now}
-	orgID := who.Membership.OrgID
-	err := s.store.AddCode(ctx, orgID, e, who.Audit.Entry(orgID, ActionCodeAdd, target(kind, code), now))
+	orgID := who.Org
+	err := s.store.AddCode(ctx, orgID, e, audit.ActorOf(who).Entry(orgID, ActionCodeAdd, target(kind, code), now))
 	if errors.Is(err, ErrCodeExists) {
 		return Entry{}, ErrCodeExists
 	}
@@ -65,16 +67,16 @@ func (s *Service) Add(ctx context.Context, who Actor, kind Kind, in AddInput) (E
 const maxQuery = 100
 
 // List pages through one list, optionally searched.
-func (s *Service) List(ctx context.Context, who Actor, kind Kind, q string, limit int, cursor string) ([]Entry, string, error) {
+func (s *Service) List(ctx context.Context, who caller.Caller, kind Kind, q string, limit int, cursor string) ([]Entry, string, error) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if len(q) > maxQuery {
 		return nil, "", fault.Validation(map[string]string{"q": "must be at most 100 characters"})
 	}
-	return s.store.ListCodes(ctx, who.Membership.OrgID, kind, q, limit, cursor)
+	return s.store.ListCodes(ctx, who.Org, kind, q, limit, cursor)
 }
 
 // Delete removes a code from one list.
-func (s *Service) Delete(ctx context.Context, who Actor, kind Kind, code string) error {
+func (s *Service) Delete(ctx context.Context, who caller.Caller, kind Kind, code string) error {
 	if !who.Membership.Scope.IsOrg() {
 		return ErrOfficeWideOnly
 	}
@@ -82,8 +84,8 @@ func (s *Service) Delete(ctx context.Context, who Actor, kind Kind, code string)
 	if CodeProblem(code) != "" {
 		return ErrCodeNotFound
 	}
-	orgID := who.Membership.OrgID
-	err := s.store.DeleteCode(ctx, orgID, kind, code, who.Audit.Entry(orgID, ActionCodeDelete, target(kind, code), s.now()))
+	orgID := who.Org
+	err := s.store.DeleteCode(ctx, orgID, kind, code, audit.ActorOf(who).Entry(orgID, ActionCodeDelete, target(kind, code), s.now()))
 	if errors.Is(err, fault.ErrNotFound) {
 		return ErrCodeNotFound
 	}
@@ -94,9 +96,9 @@ func target(kind Kind, code string) string { return "code:" + string(kind) + ":"
 
 // CopyInput is POST /v1/code-lists/copy.
 type CopyInput struct {
-	FromOrg string   `json:"from_org"`
-	ToOrg   string   `json:"to_org"`
-	Kinds   []string `json:"kinds"`
+	FromOrg ident.OrgID `json:"from_org"`
+	ToOrg   ident.OrgID `json:"to_org"`
+	Kinds   []string    `json:"kinds"`
 }
 
 // CopyResult counts, per list, the codes written to the target office and
@@ -106,23 +108,16 @@ type CopyResult struct {
 	Skipped map[Kind]int `json:"skipped"`
 }
 
-// Copier is the signed-in person copying: their login and every membership.
-type Copier struct {
-	User        account.User
-	Memberships []account.Membership
-	Audit       audit.Actor
-}
-
 // Copy copies the chosen lists from one office to another ("Copy Codes to
 // Another Account"). The person needs code_lists full access at office
 // scope in both. Codes the target already has are skipped, never
 // overwritten, so running the same copy again copies nothing twice.
-func (s *Service) Copy(ctx context.Context, who Copier, in CopyInput) (CopyResult, error) {
+func (s *Service) Copy(ctx context.Context, who caller.Caller, in CopyInput) (CopyResult, error) {
 	kinds, err := in.validate()
 	if err != nil {
 		return CopyResult{}, err
 	}
-	for _, orgID := range []string{in.FromOrg, in.ToOrg} {
+	for _, orgID := range []ident.OrgID{in.FromOrg, in.ToOrg} {
 		if err := s.mayCopy(ctx, who, orgID); err != nil {
 			return CopyResult{}, err
 		}
@@ -138,8 +133,8 @@ func (s *Service) Copy(ctx context.Context, who Copier, in CopyInput) (CopyResul
 	now := s.now()
 	summary := res.summary(kinds)
 	for _, e := range []audit.Entry{
-		withDetail(who.Audit.Entry(in.FromOrg, ActionCopyFrom, "org:"+in.ToOrg, now), summary),
-		withDetail(who.Audit.Entry(in.ToOrg, ActionCopyTo, "org:"+in.FromOrg, now), summary),
+		withDetail(audit.ActorOf(who).Entry(in.FromOrg, ActionCopyFrom, "org:"+in.ToOrg.String(), now), summary),
+		withDetail(audit.ActorOf(who).Entry(in.ToOrg, ActionCopyTo, "org:"+in.FromOrg.String(), now), summary),
 	} {
 		if err := s.store.PutAudit(ctx, e); err != nil {
 			return CopyResult{}, fmt.Errorf("audit code copy: %w", err)
@@ -208,7 +203,7 @@ func kindOrder(k Kind) int {
 // office-wide, code_lists full, and a second factor where the office requires one.
 // Every refusal reads the same, so a copy reveals nothing about offices the
 // person does not belong to.
-func (s *Service) mayCopy(ctx context.Context, who Copier, orgID string) error {
+func (s *Service) mayCopy(ctx context.Context, who caller.Caller, orgID ident.OrgID) error {
 	var m account.Membership
 	found := false
 	for _, x := range who.Memberships {
@@ -238,7 +233,7 @@ func (s *Service) mayCopy(ctx context.Context, who Copier, orgID string) error {
 // copyList copies one list: it reads the source and the codes the target
 // has, and writes only the missing ones, each conditional on still being
 // missing (a code added meanwhile in the target is kept and counted as skipped).
-func (s *Service) copyList(ctx context.Context, from, to string, kind Kind) (copied, skipped int, err error) {
+func (s *Service) copyList(ctx context.Context, from, to ident.OrgID, kind Kind) (copied, skipped int, err error) {
 	src, err := s.store.AllCodes(ctx, from, kind)
 	if err != nil {
 		return 0, 0, err

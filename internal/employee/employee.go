@@ -12,9 +12,10 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Sources of employee records.
@@ -25,31 +26,31 @@ const (
 
 // Employee is a person of an org.
 type Employee struct {
-	ID            string    `json:"id"`
-	OrgID         string    `json:"-"`
-	FirstName     string    `json:"first_name"`
-	LastName      string    `json:"last_name"`
-	MiddleInitial string    `json:"middle_initial,omitempty"`
-	ProviderType  string    `json:"provider_type,omitempty"`
-	EmployeeNo    string    `json:"employee_no,omitempty"`
-	Phone         string    `json:"phone,omitempty"`
-	Fax           string    `json:"fax,omitempty"`
-	Email         string    `json:"email,omitempty"`
-	Title         string    `json:"title,omitempty"`
-	Active        bool      `json:"active"`
-	Source        string    `json:"source"`
-	UserID        string    `json:"user_id,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	Rev           int       `json:"-"`
+	ID            string      `json:"id"`
+	OrgID         ident.OrgID `json:"-"`
+	FirstName     string      `json:"first_name"`
+	LastName      string      `json:"last_name"`
+	MiddleInitial string      `json:"middle_initial,omitempty"`
+	ProviderType  string      `json:"provider_type,omitempty"`
+	EmployeeNo    string      `json:"employee_no,omitempty"`
+	Phone         string      `json:"phone,omitempty"`
+	Fax           string      `json:"fax,omitempty"`
+	Email         string      `json:"email,omitempty"`
+	Title         string      `json:"title,omitempty"`
+	Active        bool        `json:"active"`
+	Source        string      `json:"source"`
+	UserID        string      `json:"user_id,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+	Rev           int         `json:"-"`
 }
 
 // Store keeps employees; every call is inside one org.
 type Store interface {
 	CreateEmployee(ctx context.Context, e Employee, a audit.Entry) error
-	GetEmployee(ctx context.Context, orgID, id string) (Employee, error)
+	GetEmployee(ctx context.Context, orgID ident.OrgID, id string) (Employee, error)
 	// SaveEmployee replaces an employee read at revision e.Rev; fault.ErrConflict if it changed.
 	SaveEmployee(ctx context.Context, e Employee, a audit.Entry) error
-	ListEmployees(ctx context.Context, orgID string, limit int, cursor string) ([]Employee, string, error)
+	ListEmployees(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]Employee, string, error)
 }
 
 var (
@@ -119,18 +120,13 @@ type Handlers struct{ svc *Service }
 // NewHandlers returns the handlers.
 func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
-func actor(r *http.Request) audit.Actor {
-	p, _ := auth.FromContext(r.Context())
-	return audit.ActorFrom(r, p.User.ID, p.User.Username)
-}
-
 // List is GET /v1/orgs/{org}/employees.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
 	}
-	es, next, err := h.svc.List(r.Context(), r.PathValue("org"), limit, cursor)
+	es, next, err := h.svc.List(r.Context(), c.Org, limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -141,12 +137,12 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Create is POST /v1/orgs/{org}/employees: a `manual` employee.
-func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in Input
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	e, err := h.svc.Create(r.Context(), r.PathValue("org"), actor(r), in)
+	e, err := h.svc.Create(r.Context(), c, in)
 	if err != nil {
 		return err
 	}
@@ -154,12 +150,12 @@ func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Update is PATCH /v1/orgs/{org}/employees/{id}; `pms` employees are read-only.
-func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in Input
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	e, err := h.svc.Update(r.Context(), r.PathValue("org"), r.PathValue("id"), actor(r), in)
+	e, err := h.svc.Update(r.Context(), c, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
@@ -23,7 +24,7 @@ type Service struct {
 func NewService(store Store, now func() time.Time) *Service { return &Service{store: store, now: now} }
 
 // List pages through an org's employees.
-func (s *Service) List(ctx context.Context, orgID string, limit int, cursor string) ([]Employee, string, error) {
+func (s *Service) List(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]Employee, string, error) {
 	es, next, err := s.store.ListEmployees(ctx, orgID, limit, cursor)
 	if err != nil {
 		return nil, "", fmt.Errorf("list employees: %w", err)
@@ -37,7 +38,7 @@ const searchPages = 20
 // Search finds the active employees without a user account whose last name
 // starts with lastName (any case), for adding a user (seed 001 part three):
 // at most limit of them, reading at most searchPages pages.
-func (s *Service) Search(ctx context.Context, orgID, lastName string, limit int) ([]Employee, error) {
+func (s *Service) Search(ctx context.Context, orgID ident.OrgID, lastName string, limit int) ([]Employee, error) {
 	want := strings.ToLower(strings.TrimSpace(lastName))
 	var out []Employee
 	cursor := ""
@@ -63,7 +64,7 @@ func (s *Service) Search(ctx context.Context, orgID, lastName string, limit int)
 }
 
 // Get reads one employee of the org.
-func (s *Service) Get(ctx context.Context, orgID, id string) (Employee, error) {
+func (s *Service) Get(ctx context.Context, orgID ident.OrgID, id string) (Employee, error) {
 	if id == "" || len(id) > 64 {
 		return Employee{}, ErrNotFound
 	}
@@ -77,8 +78,9 @@ func (s *Service) Get(ctx context.Context, orgID, id string) (Employee, error) {
 	return e, nil
 }
 
-// Create adds a `manual` (out of practice) employee.
-func (s *Service) Create(ctx context.Context, orgID string, who audit.Actor, in Input) (Employee, error) {
+// Create adds a `manual` (out of practice) employee to the caller's org.
+func (s *Service) Create(ctx context.Context, c caller.Caller, in Input) (Employee, error) {
+	orgID, who := c.Org, audit.ActorOf(c)
 	now := s.now().UTC()
 	e := Employee{ID: ident.New(), OrgID: orgID, Source: SourceManual, Active: true, CreatedAt: now}
 	if err := in.apply(&e); err != nil {
@@ -90,8 +92,9 @@ func (s *Service) Create(ctx context.Context, orgID string, who audit.Actor, in 
 	return e, nil
 }
 
-// Update edits a `manual` employee; `pms` ones are read-only here.
-func (s *Service) Update(ctx context.Context, orgID, id string, who audit.Actor, in Input) (Employee, error) {
+// Update edits a `manual` employee of the caller's org; `pms` ones are read-only here.
+func (s *Service) Update(ctx context.Context, c caller.Caller, id string, in Input) (Employee, error) {
+	orgID, who := c.Org, audit.ActorOf(c)
 	e, err := s.Get(ctx, orgID, id)
 	if err != nil {
 		return Employee{}, err

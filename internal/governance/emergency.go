@@ -66,9 +66,9 @@ func (s *Service) Emergency(ctx context.Context, in EmergencyInput, address, req
 	}
 	label := "no office has this TIN"
 	if orgID != "" {
-		label = "organization " + orgID
+		label = "organization " + orgID.String()
 		if o, err := s.orgs.GetOrg(ctx, orgID); err == nil {
-			label = o.Name + " (" + orgID + ")"
+			label = o.Name + " (" + orgID.String() + ")"
 		}
 		e := audit.Actor{UserID: "public", Username: req.Email, RequestID: requestID, IP: address}.
 			Entry(orgID, ActionEmergencyRequest, "emergency:"+req.ID, now)

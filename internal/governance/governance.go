@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
@@ -64,7 +65,7 @@ type PrivilegeChange struct {
 // Ticket is a support ticket of one office.
 type Ticket struct {
 	ID              string
-	OrgID           string
+	OrgID           ident.OrgID
 	Kind            Kind
 	Subject         string
 	Body            string
@@ -96,7 +97,7 @@ func (a SiteAdmin) CanAct() bool { return a.Active && !a.Locked && !a.Deleted }
 type EmergencyRequest struct {
 	ID         string
 	TIN        string
-	OrgID      string // "" when no office has the TIN
+	OrgID      ident.OrgID // "" when no office has the TIN
 	Name       string
 	Email      string
 	Phone      string
@@ -111,7 +112,7 @@ type EmergencyRequest struct {
 type PrivilegeApply struct {
 	User           account.User
 	Memberships    []account.Membership
-	KeepSiteAdmins map[string]string
+	KeepSiteAdmins map[ident.OrgID]string
 	Ticket         Ticket
 	Audit          audit.Entry
 }
@@ -121,17 +122,17 @@ type Store interface {
 	UserWithMemberships(ctx context.Context, userID string) (account.User, []account.Membership, error)
 	UserIDsByEmail(ctx context.Context, email string, limit int) ([]string, error)
 	// ActiveSiteAdmins lists the office's active site administrators (an index: a hint).
-	ActiveSiteAdmins(ctx context.Context, orgID string) ([]string, error)
+	ActiveSiteAdmins(ctx context.Context, orgID ident.OrgID) ([]string, error)
 	// SiteAdmins lists every site-administrator membership of the office.
-	SiteAdmins(ctx context.Context, orgID string) ([]SiteAdmin, error)
+	SiteAdmins(ctx context.Context, orgID ident.OrgID) ([]SiteAdmin, error)
 
 	CreateTicket(ctx context.Context, t Ticket, a audit.Entry) error
 	// GetTicket reads a ticket of the office; fault.ErrNotFound otherwise.
-	GetTicket(ctx context.Context, orgID, id string) (Ticket, error)
+	GetTicket(ctx context.Context, orgID ident.OrgID, id string) (Ticket, error)
 	// TicketOrg finds the office of a ticket (ops); fault.ErrNotFound when unknown.
-	TicketOrg(ctx context.Context, id string) (string, error)
+	TicketOrg(ctx context.Context, id string) (ident.OrgID, error)
 	// ListTickets pages through the office's tickets, newest first.
-	ListTickets(ctx context.Context, orgID string, limit int, cursor string) ([]Ticket, string, error)
+	ListTickets(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]Ticket, string, error)
 	// ListPrivilegeTickets pages through every office's privilege-change tickets in a status, oldest first.
 	ListPrivilegeTickets(ctx context.Context, status Status, limit int, cursor string) ([]Ticket, string, error)
 	// SaveTicket writes a ticket read at revision t.Rev with its audit
@@ -144,14 +145,14 @@ type Store interface {
 	// SaveMember is running accounts' write of a user (break-glass).
 	SaveMember(ctx context.Context, sv member.Save) error
 
-	OrgIDByTIN(ctx context.Context, tin string) (string, error)
+	OrgIDByTIN(ctx context.Context, tin string) (ident.OrgID, error)
 	PutEmergencyRequest(ctx context.Context, e EmergencyRequest) error
 	PutAudit(ctx context.Context, e audit.Entry) error
 }
 
 // Orgs reads an office.
 type Orgs interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
 }
 
 // Mailer sends rendered emails.
@@ -163,13 +164,6 @@ type Mailer interface {
 // email; it returns a 429 fault past a limit.
 type Limiter interface {
 	AllowEmergency(ctx context.Context, address, email string) error
-}
-
-// Actor is a member acting in an office (checked by the guard) and who they are for the audit log.
-type Actor struct {
-	User       account.User
-	Membership account.Membership
-	Audit      audit.Actor
 }
 
 // Warnings of GET /v1/orgs/{org}/governance.

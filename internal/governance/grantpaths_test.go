@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
@@ -25,7 +26,7 @@ func TestNoOtherPathGrantsSiteAdministratorOrSupport(t *testing.T) {
 
 	// An unused site administrator invite of the office, as only ops sends
 	// (an office's first); an office administrator must not re-send it.
-	adminInvite, err := w.App.Invites.Create(t.Context(), invite.CreateInput{OrgID: o.id, OrgName: "Paths Clinic", Email: testenv.UniqueEmail("first"),
+	adminInvite, err := w.App.Invites.Create(t.Context(), invite.CreateInput{OrgID: ident.OrgID(o.id), OrgName: "Paths Clinic", Email: testenv.UniqueEmail("first"),
 		Role: account.RoleSiteAdmin, Scope: account.OrgScope, InvitedBy: "ops", InvitedByName: "Gatehouse operations"})
 	if err != nil {
 		t.Fatal(err)

@@ -1,19 +1,14 @@
 package governance
 
 import (
-	"context"
-	"encoding/json"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
-	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
-	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
 
 // Handlers serves the governance routes.
@@ -25,7 +20,7 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 // TicketView is a ticket as the API shows it.
 type TicketView struct {
 	ID              string           `json:"id"`
-	OrgID           string           `json:"org_id"`
+	OrgID           ident.OrgID      `json:"org_id"`
 	Kind            Kind             `json:"kind"`
 	Subject         string           `json:"subject"`
 	Body            string           `json:"body"`
@@ -45,23 +40,9 @@ func viewOf(t Ticket) TicketView {
 		DecisionNote: t.DecisionNote, DecidedAt: t.DecidedAt}
 }
 
-// actor is the caller as a member of the route's office (set by the guard).
-func actor(r *http.Request) (Actor, error) {
-	m, ok := auth.OrgMembership(r.Context())
-	p, signed := auth.FromContext(r.Context())
-	if !ok || !signed {
-		return Actor{}, session.ErrNoSession
-	}
-	return Actor{User: p.User, Membership: m, Audit: audit.ActorFrom(r, p.User.ID, p.User.Username)}, nil
-}
-
 // Governance is GET /v1/orgs/{org}/governance.
-func (h *Handlers) Governance(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
-	g, err := h.svc.Status(r.Context(), who.Membership.OrgID)
+func (h *Handlers) Governance(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
+	g, err := h.svc.Status(r.Context(), who.Org)
 	if err != nil {
 		return err
 	}
@@ -69,11 +50,7 @@ func (h *Handlers) Governance(w http.ResponseWriter, r *http.Request) error {
 }
 
 // FileTicket is POST /v1/orgs/{org}/tickets.
-func (h *Handlers) FileTicket(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) FileTicket(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	var in TicketInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
@@ -86,11 +63,7 @@ func (h *Handlers) FileTicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ListTickets is GET /v1/orgs/{org}/tickets.
-func (h *Handlers) ListTickets(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) ListTickets(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
@@ -107,11 +80,7 @@ func (h *Handlers) ListTickets(w http.ResponseWriter, r *http.Request) error {
 }
 
 // GetTicket is GET /v1/orgs/{org}/tickets/{id}.
-func (h *Handlers) GetTicket(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) GetTicket(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	t, err := h.svc.GetTicket(r.Context(), who, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -120,11 +89,7 @@ func (h *Handlers) GetTicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 // CloseTicket is POST /v1/orgs/{org}/tickets/{id}/close.
-func (h *Handlers) CloseTicket(w http.ResponseWriter, r *http.Request) error {
-	who, err := actor(r)
-	if err != nil {
-		return err
-	}
+func (h *Handlers) CloseTicket(w http.ResponseWriter, r *http.Request, who caller.Caller) error {
 	t, err := h.svc.CloseTicket(r.Context(), who, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -155,87 +120,4 @@ func clientAddress(r *http.Request) string {
 		return host
 	}
 	return r.RemoteAddr
-}
-
-// OpsCommands are governance's ops commands (F22, F23), by name.
-func (s *Service) OpsCommands() map[string]func(context.Context, json.RawMessage) (any, error) {
-	return map[string]func(context.Context, json.RawMessage) (any, error){
-		"ListPrivilegeTickets":  s.listPrivilegeTicketsCommand,
-		"DecidePrivilegeTicket": s.decidePrivilegeTicketCommand,
-		"ReactivateSiteAdmin":   s.reactivateSiteAdminCommand,
-	}
-}
-
-// decodeCommand reads a command strictly: a typo in an operator command
-// must not pass silently.
-func decodeCommand(payload json.RawMessage, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(payload)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fault.Invalid("invalid_command", "The command's fields are not valid: "+err.Error())
-	}
-	return nil
-}
-
-func (s *Service) listPrivilegeTicketsCommand(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		Status  Status `json:"status"`
-		Limit   int    `json:"limit"`
-		Cursor  string `json:"cursor"`
-	}
-	if err := decodeCommand(payload, &in); err != nil {
-		return nil, err
-	}
-	if in.Limit == 0 {
-		in.Limit = 50
-	}
-	if in.Limit < 1 || in.Limit > 200 {
-		return nil, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
-	}
-	ts, next, err := s.ListPrivilegeTickets(ctx, in.Status, in.Limit, in.Cursor)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]TicketView, 0, len(ts))
-	for _, t := range ts {
-		items = append(items, viewOf(t))
-	}
-	return httpapi.List[TicketView]{Items: items, NextCursor: next}, nil
-}
-
-func (s *Service) decidePrivilegeTicketCommand(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command  string `json:"command"`
-		TicketID string `json:"ticket_id"`
-		Approve  *bool  `json:"approve"`
-		Note     string `json:"note"`
-	}
-	if err := decodeCommand(payload, &in); err != nil {
-		return nil, err
-	}
-	if in.Approve == nil {
-		return nil, fault.Validation(map[string]string{"approve": "is required: true or false"})
-	}
-	t, err := s.DecidePrivilegeTicket(ctx, in.TicketID, *in.Approve, in.Note)
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(t), nil
-}
-
-func (s *Service) reactivateSiteAdminCommand(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command       string `json:"command"`
-		OrgID         string `json:"org_id"`
-		UserID        string `json:"user_id"`
-		Authorization string `json:"authorization"`
-	}
-	if err := decodeCommand(payload, &in); err != nil {
-		return nil, err
-	}
-	if err := s.ReactivateSiteAdmin(ctx, in.OrgID, in.UserID, in.Authorization); err != nil {
-		return nil, err
-	}
-	return map[string]any{"org_id": in.OrgID, "user_id": in.UserID, "reactivated": true, "setup_link_sent": true}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
@@ -125,7 +126,7 @@ func (s *Service) apply(ctx context.Context, t Ticket, attempt int) error {
 	case t.Change.Grant == GrantSupport:
 		next.Support = t.Change.Action == ActionAdd
 	}
-	keep := map[string]string{}
+	keep := map[ident.OrgID]string{}
 	if m.ActiveSiteAdmin(u) && !next.ActiveSiteAdmin(u) {
 		other, err := s.otherSiteAdmin(ctx, t.OrgID, u.ID, attempt)
 		if err != nil {
@@ -174,7 +175,7 @@ const setupLinkLifetime = 24 * time.Hour
 // locked), it reactivates and unlocks one, keeps the authorization (the
 // owner's ticket or email) in the audit log, and emails them a set-up link
 // so they choose a new password and reactivate the others.
-func (s *Service) ReactivateSiteAdmin(ctx context.Context, orgID, userID, authorization string) error {
+func (s *Service) ReactivateSiteAdmin(ctx context.Context, orgID ident.OrgID, userID, authorization string) error {
 	authorization = strings.TrimSpace(authorization)
 	switch {
 	case authorization == "":

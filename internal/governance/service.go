@@ -43,7 +43,7 @@ type Governance struct {
 
 // Status counts the office's active site administrators and warns when
 // fewer than two can act (seed 002: one should always be available).
-func (s *Service) Status(ctx context.Context, orgID string) (Governance, error) {
+func (s *Service) Status(ctx context.Context, orgID ident.OrgID) (Governance, error) {
 	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
 	if err != nil {
 		return Governance{}, fmt.Errorf("governance of %s: %w", orgID, err)
@@ -107,7 +107,7 @@ func personName(s string) bool {
 }
 
 // target reads a member of the office; ErrUserNotFound otherwise.
-func (s *Service) target(ctx context.Context, orgID, userID string) (account.User, []account.Membership, account.Membership, error) {
+func (s *Service) target(ctx context.Context, orgID ident.OrgID, userID string) (account.User, []account.Membership, account.Membership, error) {
 	if userID == "" || len(userID) > 64 {
 		return account.User{}, nil, account.Membership{}, ErrUserNotFound
 	}

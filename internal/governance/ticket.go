@@ -7,7 +7,10 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // TicketInput is POST /v1/orgs/{org}/tickets.
@@ -20,7 +23,7 @@ type TicketInput struct {
 
 // mayUseTickets: only site administrators and support users of the office
 // file and read its tickets (seed 002).
-func mayUseTickets(who Actor) error {
+func mayUseTickets(who caller.Caller) error {
 	if who.Membership.Role == account.RoleSiteAdmin || who.Membership.Level(account.ModuleSupport) == account.LevelFull {
 		return nil
 	}
@@ -29,7 +32,7 @@ func mayUseTickets(who Actor) error {
 
 // FileTicket files a question, an incident or (site administrators only) a
 // privilege change, which waits for ops (F21, F22).
-func (s *Service) FileTicket(ctx context.Context, who Actor, in TicketInput) (Ticket, error) {
+func (s *Service) FileTicket(ctx context.Context, who caller.Caller, in TicketInput) (Ticket, error) {
 	if err := mayUseTickets(who); err != nil {
 		return Ticket{}, err
 	}
@@ -75,7 +78,7 @@ func (s *Service) FileTicket(ctx context.Context, who Actor, in TicketInput) (Ti
 		return Ticket{}, fault.Validation(fields)
 	}
 	now := s.now().UTC()
-	t := Ticket{ID: newID(), OrgID: who.Membership.OrgID, Kind: kind, Subject: subject, Body: body, Status: StatusOpen,
+	t := Ticket{ID: newID(), OrgID: who.Org, Kind: kind, Subject: subject, Body: body, Status: StatusOpen,
 		FiledBy: who.User.ID, FiledByUsername: who.User.Username, CreatedAt: now, UpdatedAt: now}
 	var targetName string
 	if kind == KindPrivilegeChange {
@@ -93,12 +96,12 @@ func (s *Service) FileTicket(ctx context.Context, who Actor, in TicketInput) (Ti
 		t.Change, t.Status = &change, StatusPendingOps
 		targetName = strings.TrimSpace(u.FirstName+" "+u.LastName) + " (" + u.Username + ")"
 	}
-	if err := s.store.CreateTicket(ctx, t, who.Audit.Entry(t.OrgID, ActionTicketFile, "ticket:"+t.ID, now)); err != nil {
+	if err := s.store.CreateTicket(ctx, t, audit.ActorOf(who).Entry(t.OrgID, ActionTicketFile, "ticket:"+t.ID, now)); err != nil {
 		return Ticket{}, fmt.Errorf("file ticket: %w", err)
 	}
 	if t.Change != nil {
 		orgName := who.Membership.OrgName
-		err := s.tellOps(ctx, "privilege-ticket", map[string]string{"ID": t.ID, "OrgID": t.OrgID, "OrgName": orgName, "Subject": t.Subject,
+		err := s.tellOps(ctx, "privilege-ticket", map[string]string{"ID": t.ID, "OrgID": t.OrgID.String(), "OrgName": orgName, "Subject": t.Subject,
 			"FiledBy": who.User.Username, "Action": string(t.Change.Action), "Grant": string(t.Change.Grant), "Target": targetName})
 		if err != nil {
 			// The ticket is filed and listed for ops; the notice is a courtesy.
@@ -144,7 +147,7 @@ func (s *Service) changeProblem(ctx context.Context, u account.User, m account.M
 
 // otherSiteAdmin picks an active site administrator of org other than
 // userID; later attempts pick later candidates (the index may be stale).
-func (s *Service) otherSiteAdmin(ctx context.Context, orgID, userID string, attempt int) (string, error) {
+func (s *Service) otherSiteAdmin(ctx context.Context, orgID ident.OrgID, userID string, attempt int) (string, error) {
 	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
 	if err != nil {
 		return "", fmt.Errorf("find site administrators of %s: %w", orgID, err)
@@ -162,22 +165,22 @@ func (s *Service) otherSiteAdmin(ctx context.Context, orgID, userID string, atte
 }
 
 // ListTickets pages through the office's tickets, newest first.
-func (s *Service) ListTickets(ctx context.Context, who Actor, limit int, cursor string) ([]Ticket, string, error) {
+func (s *Service) ListTickets(ctx context.Context, who caller.Caller, limit int, cursor string) ([]Ticket, string, error) {
 	if err := mayUseTickets(who); err != nil {
 		return nil, "", err
 	}
-	return s.store.ListTickets(ctx, who.Membership.OrgID, limit, cursor)
+	return s.store.ListTickets(ctx, who.Org, limit, cursor)
 }
 
 // GetTicket reads one ticket of the office.
-func (s *Service) GetTicket(ctx context.Context, who Actor, id string) (Ticket, error) {
+func (s *Service) GetTicket(ctx context.Context, who caller.Caller, id string) (Ticket, error) {
 	if err := mayUseTickets(who); err != nil {
 		return Ticket{}, err
 	}
-	return s.ticket(ctx, who.Membership.OrgID, id)
+	return s.ticket(ctx, who.Org, id)
 }
 
-func (s *Service) ticket(ctx context.Context, orgID, id string) (Ticket, error) {
+func (s *Service) ticket(ctx context.Context, orgID ident.OrgID, id string) (Ticket, error) {
 	if id == "" || len(id) > 64 {
 		return Ticket{}, ErrTicketNotFound
 	}
@@ -192,7 +195,7 @@ func (s *Service) ticket(ctx context.Context, orgID, id string) (Ticket, error) 
 }
 
 // CloseTicket closes an open question or incident.
-func (s *Service) CloseTicket(ctx context.Context, who Actor, id string) (Ticket, error) {
+func (s *Service) CloseTicket(ctx context.Context, who caller.Caller, id string) (Ticket, error) {
 	t, err := s.GetTicket(ctx, who, id)
 	if err != nil {
 		return Ticket{}, err
@@ -202,7 +205,7 @@ func (s *Service) CloseTicket(ctx context.Context, who Actor, id string) (Ticket
 	}
 	now := s.now().UTC()
 	t.Status, t.UpdatedAt = StatusClosed, now
-	err = s.store.SaveTicket(ctx, t, who.Audit.Entry(t.OrgID, ActionTicketClose, "ticket:"+t.ID, now))
+	err = s.store.SaveTicket(ctx, t, audit.ActorOf(who).Entry(t.OrgID, ActionTicketClose, "ticket:"+t.ID, now))
 	if errors.Is(err, fault.ErrConflict) {
 		return Ticket{}, ErrTicketChanged
 	}

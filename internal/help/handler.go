@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
@@ -30,7 +31,7 @@ type View struct {
 }
 
 // Search is GET /v1/help/articles?q=: matches ranked best first.
-func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Search(w http.ResponseWriter, r *http.Request, _ caller.Caller) error {
 	arts, err := h.center.Search(r.URL.Query().Get("q"))
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Get is GET /v1/help/articles/{slug}.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, _ caller.Caller) error {
 	a, err := h.center.Get(r.PathValue("slug"))
 	if err != nil {
 		return err

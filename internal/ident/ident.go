@@ -21,3 +21,13 @@ func New() string {
 	}
 	return strings.ToLower(enc.EncodeToString(b[:]))
 }
+
+// OrgID identifies an organization. It is its own type so that a store call
+// taking an org and another id cannot have them swapped and still compile.
+type OrgID string
+
+// String returns the id as stored and shown.
+func (o OrgID) String() string { return string(o) }
+
+// NewOrgID returns a new organization id.
+func NewOrgID() OrgID { return OrgID(New()) }

@@ -9,17 +9,18 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
 // AdminStore is what administrators' invite management needs beyond Store.
 type AdminStore interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
-	GetInvite(ctx context.Context, orgID, id string) (Invite, error)
-	ListInvites(ctx context.Context, orgID string, status Status, limit int, cursor string) ([]Invite, string, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
+	GetInvite(ctx context.Context, orgID ident.OrgID, id string) (Invite, error)
+	ListInvites(ctx context.Context, orgID ident.OrgID, status Status, limit int, cursor string) ([]Invite, string, error)
 	// ResendInvite revokes old and stores next in one transaction (fault.ErrConflict once old is used).
 	ResendInvite(ctx context.Context, old, next Invite) error
 	// RevokeInvite ends an unused invite and its link (fault.ErrConflict once used).
@@ -35,13 +36,6 @@ var (
 	ErrInviteGone   = fault.NotFound("invite_not_found", "No such unused invite in this organization.")
 	ErrInviteUsed   = fault.Conflict("invite_used", "This invite has already been used.")
 )
-
-// Inviter is the administrator sending invites.
-type Inviter struct {
-	Membership account.Membership
-	UserID     string
-	Name       string
-}
 
 // BulkInput is POST /v1/orgs/{org}/invites.
 type BulkInput struct {
@@ -82,7 +76,7 @@ func ParseEmails(list string) ([]string, map[string]string) {
 
 // CreateMany sends one invite per address, after checking the role and scope
 // are no wider than the inviter's and the NPI is the org's.
-func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter, in BulkInput) ([]Invite, error) {
+func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who caller.Caller, in BulkInput) ([]Invite, error) {
 	emails, fields := ParseEmails(in.Emails)
 	role, ok := account.ParseRole(in.Role)
 	if !ok {
@@ -92,7 +86,7 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter,
 	if err != nil {
 		fields["scope"] = err.Error()
 	}
-	o, oerr := admin.GetOrg(ctx, who.Membership.OrgID)
+	o, oerr := admin.GetOrg(ctx, who.Org)
 	if oerr != nil {
 		return nil, fmt.Errorf("create invites: %w", oerr)
 	}
@@ -114,7 +108,7 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter,
 		if err != nil {
 			return nil, fmt.Errorf("create invites: %w", err)
 		}
-		inv, err := s.create(ctx, CreateInput{OrgID: o.ID, OrgName: o.Name, Email: e, Role: role, Scope: scope, InvitedBy: who.UserID, InvitedByName: who.Name}, hasLogin, nil)
+		inv, err := s.create(ctx, CreateInput{OrgID: o.ID, OrgName: o.Name, Email: e, Role: role, Scope: scope, InvitedBy: who.User.ID, InvitedByName: who.Name()}, hasLogin, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -124,12 +118,12 @@ func (s *Service) CreateMany(ctx context.Context, admin AdminStore, who Inviter,
 }
 
 // List pages an org's invites; status is "", EMAIL-INT or EMAIL-SUCCESS.
-func (s *Service) List(ctx context.Context, admin AdminStore, who Inviter, status string, limit int, cursor string) ([]Invite, string, error) {
+func (s *Service) List(ctx context.Context, admin AdminStore, who caller.Caller, status string, limit int, cursor string) ([]Invite, string, error) {
 	st := Status(status)
 	if status != "" && st != StatusSent && st != StatusAccepted {
 		return nil, "", fault.Validation(map[string]string{"status": "must be EMAIL-INT or EMAIL-SUCCESS"})
 	}
-	invs, next, err := admin.ListInvites(ctx, who.Membership.OrgID, st, limit, cursor)
+	invs, next, err := admin.ListInvites(ctx, who.Org, st, limit, cursor)
 	if err != nil {
 		return nil, "", fmt.Errorf("list invites: %w", err)
 	}
@@ -142,8 +136,8 @@ func (s *Service) List(ctx context.Context, admin AdminStore, who Inviter, statu
 	return out, next, nil
 }
 
-func (s *Service) reachable(ctx context.Context, admin AdminStore, who Inviter, id string) (Invite, error) {
-	inv, err := admin.GetInvite(ctx, who.Membership.OrgID, id)
+func (s *Service) reachable(ctx context.Context, admin AdminStore, who caller.Caller, id string) (Invite, error) {
+	inv, err := admin.GetInvite(ctx, who.Org, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Invite{}, ErrInviteGone
 	}
@@ -161,7 +155,7 @@ func (s *Service) reachable(ctx context.Context, admin AdminStore, who Inviter, 
 
 // Resend replaces an unused invite with a new one (new link, new 24 h); the
 // old link stops working in the same transaction.
-func (s *Service) Resend(ctx context.Context, admin AdminStore, who Inviter, id string) (Invite, error) {
+func (s *Service) Resend(ctx context.Context, admin AdminStore, who caller.Caller, id string) (Invite, error) {
 	old, err := s.reachable(ctx, admin, who, id)
 	if err != nil {
 		return Invite{}, err
@@ -182,11 +176,11 @@ func (s *Service) Resend(ctx context.Context, admin AdminStore, who Inviter, id 
 		return err
 	}
 	return s.create(ctx, CreateInput{OrgID: old.OrgID, OrgName: old.OrgName, Email: old.Email, Role: old.Role, Scope: old.Scope,
-		InvitedBy: who.UserID, InvitedByName: who.Name}, hasLogin, replace)
+		InvitedBy: who.User.ID, InvitedByName: who.Name()}, hasLogin, replace)
 }
 
 // Revoke ends an unused invite; its link stops working.
-func (s *Service) Revoke(ctx context.Context, admin AdminStore, who Inviter, id string) error {
+func (s *Service) Revoke(ctx context.Context, admin AdminStore, who caller.Caller, id string) error {
 	inv, err := s.reachable(ctx, admin, who, id)
 	if err != nil {
 		return err
@@ -224,19 +218,13 @@ func viewOf(inv Invite) inviteView {
 	return inviteView{ID: inv.ID, Email: inv.Email, Status: inv.Status, Role: inv.Role, Scope: inv.Scope.String(), CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt}
 }
 
-func inviter(r *http.Request) Inviter {
-	m, _ := auth.OrgMembership(r.Context())
-	p, _ := auth.FromContext(r.Context())
-	return Inviter{Membership: m, UserID: p.User.ID, Name: strings.TrimSpace(p.User.FirstName + " " + p.User.LastName)}
-}
-
 // Create is POST /v1/orgs/{org}/invites.
-func (h *AdminHandlers) Create(w http.ResponseWriter, r *http.Request) error {
+func (h *AdminHandlers) Create(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in BulkInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	invs, err := h.svc.CreateMany(r.Context(), h.admin, inviter(r), in)
+	invs, err := h.svc.CreateMany(r.Context(), h.admin, c, in)
 	if err != nil {
 		return err
 	}
@@ -248,12 +236,12 @@ func (h *AdminHandlers) Create(w http.ResponseWriter, r *http.Request) error {
 }
 
 // List is GET /v1/orgs/{org}/invites?status=.
-func (h *AdminHandlers) List(w http.ResponseWriter, r *http.Request) error {
+func (h *AdminHandlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
 	}
-	invs, next, err := h.svc.List(r.Context(), h.admin, inviter(r), r.URL.Query().Get("status"), limit, cursor)
+	invs, next, err := h.svc.List(r.Context(), h.admin, c, r.URL.Query().Get("status"), limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -265,8 +253,8 @@ func (h *AdminHandlers) List(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Resend is POST /v1/orgs/{org}/invites/{id}/resend.
-func (h *AdminHandlers) Resend(w http.ResponseWriter, r *http.Request) error {
-	inv, err := h.svc.Resend(r.Context(), h.admin, inviter(r), r.PathValue("id"))
+func (h *AdminHandlers) Resend(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	inv, err := h.svc.Resend(r.Context(), h.admin, c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -274,8 +262,8 @@ func (h *AdminHandlers) Resend(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Revoke is DELETE /v1/orgs/{org}/invites/{id}.
-func (h *AdminHandlers) Revoke(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svc.Revoke(r.Context(), h.admin, inviter(r), r.PathValue("id")); err != nil {
+func (h *AdminHandlers) Revoke(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	if err := h.svc.Revoke(r.Context(), h.admin, c, r.PathValue("id")); err != nil {
 		return err
 	}
 	return httpapi.NoContent(w)

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 )
 
@@ -41,7 +41,7 @@ type acceptedView struct {
 
 // Accept is POST /v1/invites/{token}/accept: a new login from the body, or,
 // with an empty body and a session, the signed-in login joins the org.
-func (h *Handlers) Accept(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Accept(w http.ResponseWriter, r *http.Request, c caller.Caller, signedIn bool) error {
 	var in NewLogin
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
@@ -52,8 +52,8 @@ func (h *Handlers) Accept(w http.ResponseWriter, r *http.Request) error {
 		ms  []account.Membership
 		err error
 	)
-	if p, ok := auth.FromContext(r.Context()); ok && in.Username == "" {
-		u, ms, err = h.svc.AcceptExisting(r.Context(), token, p.User.ID)
+	if signedIn && in.Username == "" {
+		u, ms, err = h.svc.AcceptExisting(r.Context(), token, c.User.ID)
 	} else {
 		u, ms, err = h.svc.AcceptNew(r.Context(), token, in)
 	}

@@ -34,7 +34,7 @@ const LinkLifetime = 24 * time.Hour
 // Invite is one invitation of one email address to one org.
 type Invite struct {
 	ID         string
-	OrgID      string
+	OrgID      ident.OrgID
 	OrgName    string
 	Email      string
 	Role       account.Role
@@ -95,7 +95,7 @@ var (
 
 // CreateInput describes one invite to send.
 type CreateInput struct {
-	OrgID         string
+	OrgID         ident.OrgID
 	OrgName       string
 	Email         string
 	Role          account.Role

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
@@ -69,29 +68,22 @@ type ListItem struct {
 	Deleted     bool         `json:"deleted"`
 }
 
-// admin is the caller as an administrator of the route's org.
-func admin(r *http.Request) Admin {
-	m, _ := auth.OrgMembership(r.Context())
-	p, _ := auth.FromContext(r.Context())
-	return Admin{Membership: m, Actor: audit.ActorFrom(r, p.User.ID, p.User.Username)}
-}
-
 type createdView struct {
 	Detail
 	TemporaryPassword string `json:"temporary_password,omitempty"`
 }
 
 // Create is POST /v1/orgs/{org}/users.
-func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in CreateInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	c, err := h.svc.Create(r.Context(), admin(r), in)
+	made, err := h.svc.Create(r.Context(), c, in)
 	if err != nil {
 		return err
 	}
-	return httpapi.JSON(w, http.StatusCreated, createdView{Detail: c.Detail, TemporaryPassword: c.TemporaryPassword})
+	return httpapi.JSON(w, http.StatusCreated, createdView{Detail: made.Detail, TemporaryPassword: made.TemporaryPassword})
 }
 
 // ParseFilter reads the user list's query filters.
@@ -139,7 +131,7 @@ func ParseFilter(r *http.Request) (Filter, error) {
 }
 
 // List is GET /v1/orgs/{org}/users.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	f, err := ParseFilter(r)
 	if err != nil {
 		return err
@@ -148,7 +140,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, next, err := h.svc.List(r.Context(), admin(r), f, limit, cursor)
+	page, next, err := h.svc.List(r.Context(), c, f, limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -165,13 +157,13 @@ var CSVHeader = []string{"name", "username", "office", "role", "locked", "lockou
 
 // Export is GET /v1/orgs/{org}/users/export: text/csv, written and flushed
 // page by page so memory stays flat however large the office.
-func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Export(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	f, err := ParseFilter(r)
 	if err != nil {
 		return err
 	}
 	out := httpapi.NewCSV(w, "users.csv", CSVHeader)
-	err = h.svc.Export(r.Context(), admin(r), f, func(o org.Org, page []Listing) error {
+	err = h.svc.Export(r.Context(), c, f, func(o org.Org, page []Listing) error {
 		rows := make([][]string, 0, len(page))
 		for _, l := range page {
 			rows = append(rows, CSVRow(o, l))
@@ -221,8 +213,8 @@ func yn(b bool) string {
 }
 
 // Get is GET /v1/orgs/{org}/users/{id}.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.svc.Get(r.Context(), admin(r), r.PathValue("id"))
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	d, err := h.svc.Get(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -230,12 +222,12 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Update is PATCH /v1/orgs/{org}/users/{id}.
-func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var p Patch
 	if err := httpapi.Decode(r, &p); err != nil {
 		return err
 	}
-	d, err := h.svc.Update(r.Context(), admin(r), r.PathValue("id"), p)
+	d, err := h.svc.Update(r.Context(), c, r.PathValue("id"), p)
 	if err != nil {
 		return err
 	}
@@ -243,16 +235,16 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Delete is DELETE /v1/orgs/{org}/users/{id}.
-func (h *Handlers) Delete(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svc.Delete(r.Context(), admin(r), r.PathValue("id")); err != nil {
+func (h *Handlers) Delete(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	if err := h.svc.Delete(r.Context(), c, r.PathValue("id")); err != nil {
 		return err
 	}
 	return httpapi.NoContent(w)
 }
 
 // Reactivate is POST /v1/orgs/{org}/users/{id}/reactivate.
-func (h *Handlers) Reactivate(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.svc.Reactivate(r.Context(), admin(r), r.PathValue("id"))
+func (h *Handlers) Reactivate(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	d, err := h.svc.Reactivate(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -265,8 +257,8 @@ type resetView struct {
 }
 
 // ResetPassword is POST /v1/orgs/{org}/users/{id}/reset-password.
-func (h *Handlers) ResetPassword(w http.ResponseWriter, r *http.Request) error {
-	res, err := h.svc.ResetPassword(r.Context(), admin(r), r.PathValue("id"))
+func (h *Handlers) ResetPassword(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	res, err := h.svc.ResetPassword(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -274,12 +266,12 @@ func (h *Handlers) ResetPassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 // SetPrivileges is PUT /v1/orgs/{org}/users/{id}/privileges.
-func (h *Handlers) SetPrivileges(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) SetPrivileges(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var in map[string]string
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	d, err := h.svc.SetPrivileges(r.Context(), admin(r), r.PathValue("id"), in)
+	d, err := h.svc.SetPrivileges(r.Context(), c, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -493,8 +494,8 @@ func TestEmployees(t *testing.T) {
 		t.Fatalf("create: %d %s", c.Status, c.Raw)
 	}
 	empID := c.Body["id"].(string)
-	pms := employee.Employee{ID: "pms-1", OrgID: o.id, FirstName: "Pam", LastName: "Synced", Active: true, Source: employee.SourcePMS}
-	if err := h.App.Store.CreateEmployee(context.Background(), pms, audit.Entry{ID: "x", OrgID: o.id, Action: "roster.sync"}); err != nil {
+	pms := employee.Employee{ID: "pms-1", OrgID: ident.OrgID(o.id), FirstName: "Pam", LastName: "Synced", Active: true, Source: employee.SourcePMS}
+	if err := h.App.Store.CreateEmployee(context.Background(), pms, audit.Entry{ID: "x", OrgID: ident.OrgID(o.id), Action: "roster.sync"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

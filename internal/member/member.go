@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
@@ -72,7 +73,7 @@ func (f Filter) Matches(l Listing) bool {
 type Link struct {
 	TokenHash string
 	Purpose   string // LinkSetup
-	OrgID     string
+	OrgID     ident.OrgID
 	UserID    string
 	ExpiresAt time.Time
 	Attempts  int // wrong code words so far
@@ -109,7 +110,7 @@ type Save struct {
 	// KeepSiteAdmins maps an org id to another user whose membership there
 	// must still be an active site administrator when the change commits:
 	// no org loses its last one, even under concurrent changes.
-	KeepSiteAdmins map[string]string
+	KeepSiteAdmins map[ident.OrgID]string
 	Link           *Link
 	Audit          audit.Entry
 }
@@ -127,10 +128,10 @@ type Store interface {
 	// since it was read, ErrKeepSiteAdminGone when a KeepSiteAdmins member no longer is one.
 	SaveMember(ctx context.Context, in Save) error
 	// ListMembers pages through an org's members matching f.
-	ListMembers(ctx context.Context, orgID string, f Filter, limit int, cursor string) ([]Listing, string, error)
+	ListMembers(ctx context.Context, orgID ident.OrgID, f Filter, limit int, cursor string) ([]Listing, string, error)
 	// ActiveSiteAdmins lists the user ids of the org's active site
 	// administrators from an index: a hint, checked again by SaveMember.
-	ActiveSiteAdmins(ctx context.Context, orgID string) ([]string, error)
+	ActiveSiteAdmins(ctx context.Context, orgID ident.OrgID) ([]string, error)
 	// LinkByToken reads an unexpired or expired link; fault.ErrNotFound when unknown.
 	LinkByToken(ctx context.Context, tokenHash string) (Link, error)
 	// CountLinkAttempt counts a wrong code word on a link; fault.ErrConflict
@@ -143,7 +144,7 @@ type Store interface {
 
 // Orgs reads an org (name, providers, settings).
 type Orgs interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
 }
 
 // Mailer sends rendered emails.

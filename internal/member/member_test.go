@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
@@ -70,12 +71,12 @@ func TestSetupLinkAndCodeWord(t *testing.T) {
 	h := stacktest.New(t)
 	o := newOffice(t, h, "Setup Clinic")
 	ctx := context.Background()
-	org, err := h.App.Store.GetOrg(ctx, o.id)
+	org, err := h.App.Store.GetOrg(ctx, ident.OrgID(o.id))
 	if err != nil {
 		t.Fatal(err)
 	}
 	org.Settings.CodeWordHash, _ = password.Hash(password.NormalizeCodeWord("bluebird"), password.OWASP)
-	if err := h.App.Store.UpdateOrgSettings(ctx, o.id, org.Settings); err != nil {
+	if err := h.App.Store.UpdateOrgSettings(ctx, ident.OrgID(o.id), org.Settings); err != nil {
 		t.Fatal(err)
 	}
 	email := testenv.UniqueEmail("linked")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -39,17 +40,8 @@ func NewService(store Store, orgs Orgs, mailer Mailer, sessions Sessions, link L
 		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
 }
 
-// Admin is the administrator acting: their membership in the org (checked
-// by the guard) and who they are for the audit log.
-type Admin struct {
-	Membership account.Membership
-	Actor      audit.Actor
-}
-
-func (a Admin) orgID() string { return a.Membership.OrgID }
-
 // mayAssign checks that the administrator may give role at scope.
-func (a Admin) mayAssign(role account.Role, scope account.Scope) error {
+func mayAssign(a caller.Caller, role account.Role, scope account.Scope) error {
 	if !a.Membership.Scope.Covers(scope) {
 		return ErrScopeTooWide
 	}
@@ -61,7 +53,7 @@ func (a Admin) mayAssign(role account.Role, scope account.Scope) error {
 
 // reaches reports whether the administrator may see and manage a member at
 // scope: a provider-scoped administrator only their own provider's users.
-func (a Admin) reaches(m account.Membership) bool { return a.Membership.Scope.Covers(m.Scope) }
+func reaches(a caller.Caller, m account.Membership) bool { return a.Membership.Scope.Covers(m.Scope) }
 
 // CreateInput is POST /v1/orgs/{org}/users.
 type CreateInput struct {
@@ -92,8 +84,8 @@ type Created struct {
 }
 
 // Create adds a user to the org (F14), for an employee or directly.
-func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Created, error) {
-	o, err := s.org(ctx, adm.orgID())
+func (s *Service) Create(ctx context.Context, adm caller.Caller, in CreateInput) (Created, error) {
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return Created{}, err
 	}
@@ -145,7 +137,7 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 	if len(fields) > 0 {
 		return Created{}, fault.Validation(fields)
 	}
-	if err := adm.mayAssign(role, scope); err != nil {
+	if err := mayAssign(adm, role, scope); err != nil {
 		return Created{}, err
 	}
 	if account.TicketOnly("", role) {
@@ -156,7 +148,7 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 	u := account.User{ID: ident.New(), Username: username, FirstName: strings.TrimSpace(in.FirstName), MiddleName: strings.TrimSpace(in.MiddleName),
 		LastName: strings.TrimSpace(in.LastName), Email: email, Phone: strings.TrimSpace(in.Phone), CreatedAt: now}
 	m := account.Membership{UserID: u.ID, OrgID: o.ID, OrgName: o.Name, Role: role, Scope: scope, Active: true, CreatedAt: now}
-	nm := NewMember{User: u, Membership: m, EmployeeID: in.EmployeeID, Audit: adm.Actor.Entry(o.ID, audit.ActionUserCreate, "user:"+u.ID, now)}
+	nm := NewMember{User: u, Membership: m, EmployeeID: in.EmployeeID, Audit: audit.ActorOf(adm).Entry(o.ID, audit.ActionUserCreate, "user:"+u.ID, now)}
 	var out Created
 	var token string
 	switch in.Credentials {
@@ -202,12 +194,12 @@ func (s *Service) Create(ctx context.Context, adm Admin, in CreateInput) (Create
 
 // List pages through the user list (F15). A provider-scoped administrator
 // sees only their own provider's members.
-func (s *Service) List(ctx context.Context, adm Admin, f Filter, limit int, cursor string) ([]Listing, string, error) {
-	f, err := adm.narrow(f)
+func (s *Service) List(ctx context.Context, adm caller.Caller, f Filter, limit int, cursor string) ([]Listing, string, error) {
+	f, err := narrow(adm, f)
 	if err != nil {
 		return nil, "", err
 	}
-	return s.store.ListMembers(ctx, adm.orgID(), f, limit, cursor)
+	return s.store.ListMembers(ctx, adm.Org, f, limit, cursor)
 }
 
 // exportPage is how many members the export reads per call: large enough
@@ -216,12 +208,12 @@ const exportPage = 200
 
 // Export streams every member matching f to emit, page by page, so the
 // function's memory does not grow with the org (F15).
-func (s *Service) Export(ctx context.Context, adm Admin, f Filter, emit func(org.Org, []Listing) error) error {
-	f, err := adm.narrow(f)
+func (s *Service) Export(ctx context.Context, adm caller.Caller, f Filter, emit func(org.Org, []Listing) error) error {
+	f, err := narrow(adm, f)
 	if err != nil {
 		return err
 	}
-	o, err := s.org(ctx, adm.orgID())
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return err
 	}
@@ -242,7 +234,7 @@ func (s *Service) Export(ctx context.Context, adm Admin, f Filter, emit func(org
 }
 
 // narrow restricts a provider-scoped administrator's filter to their scope.
-func (a Admin) narrow(f Filter) (Filter, error) {
+func narrow(a caller.Caller, f Filter) (Filter, error) {
 	if a.Membership.Scope.IsOrg() {
 		return f, nil
 	}
@@ -255,7 +247,7 @@ func (a Admin) narrow(f Filter) (Filter, error) {
 }
 
 // Get returns a member's detail (F16).
-func (s *Service) Get(ctx context.Context, adm Admin, userID string) (Detail, error) {
+func (s *Service) Get(ctx context.Context, adm caller.Caller, userID string) (Detail, error) {
 	u, _, m, err := s.target(ctx, adm, userID)
 	if err != nil {
 		return Detail{}, err
@@ -264,7 +256,7 @@ func (s *Service) Get(ctx context.Context, adm Admin, userID string) (Detail, er
 }
 
 // target reads a member of the administrator's org within their reach.
-func (s *Service) target(ctx context.Context, adm Admin, userID string) (account.User, []account.Membership, account.Membership, error) {
+func (s *Service) target(ctx context.Context, adm caller.Caller, userID string) (account.User, []account.Membership, account.Membership, error) {
 	if userID == "" || len(userID) > 64 {
 		return account.User{}, nil, account.Membership{}, ErrNotFound
 	}
@@ -276,7 +268,7 @@ func (s *Service) target(ctx context.Context, adm Admin, userID string) (account
 		return account.User{}, nil, account.Membership{}, fmt.Errorf("read user %s: %w", userID, err)
 	}
 	for _, m := range ms {
-		if m.OrgID == adm.orgID() && adm.reaches(m) {
+		if m.OrgID == adm.Org && reaches(adm, m) {
 			return u, ms, m, nil
 		}
 	}
@@ -309,8 +301,8 @@ type change struct {
 }
 
 // Update applies a PATCH (F16, F18 via deleted, F2 via locked).
-func (s *Service) Update(ctx context.Context, adm Admin, userID string, p Patch) (Detail, error) {
-	o, err := s.org(ctx, adm.orgID())
+func (s *Service) Update(ctx context.Context, adm caller.Caller, userID string, p Patch) (Detail, error) {
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -372,7 +364,7 @@ func (s *Service) Update(ctx context.Context, adm Admin, userID string, p Patch)
 			if p.Scope == nil {
 				scope = m.Scope
 			}
-			if err := adm.mayAssign(role, scope); err != nil {
+			if err := mayAssign(adm, role, scope); err != nil {
 				return change{}, err
 			}
 			if account.TicketOnly(m.Role, role) {
@@ -435,7 +427,7 @@ func (s *Service) deleteChange(u *account.User, del bool) change {
 
 // Delete is the logical delete (F18): the user can no longer sign in, their
 // sessions end at once, the record stays.
-func (s *Service) Delete(ctx context.Context, adm Admin, userID string) error {
+func (s *Service) Delete(ctx context.Context, adm caller.Caller, userID string) error {
 	_, err := s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
 		return s.deleteChange(u, true), nil
 	})
@@ -443,7 +435,7 @@ func (s *Service) Delete(ctx context.Context, adm Admin, userID string) error {
 }
 
 // Reactivate undoes a logical delete (F18, F23).
-func (s *Service) Reactivate(ctx context.Context, adm Admin, userID string) (Detail, error) {
+func (s *Service) Reactivate(ctx context.Context, adm caller.Caller, userID string) (Detail, error) {
 	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
 		return s.deleteChange(u, false), nil
 	})
@@ -460,8 +452,8 @@ type ResetResult struct {
 // password, valid 24 h and to be changed at the next sign-in, shown once to
 // the administrator and emailed to the user; or, when the org sets
 // admin_sees_temporary_password=false, an emailed reset link only (ASVS 6.4.6).
-func (s *Service) ResetPassword(ctx context.Context, adm Admin, userID string) (ResetResult, error) {
-	o, err := s.org(ctx, adm.orgID())
+func (s *Service) ResetPassword(ctx context.Context, adm caller.Caller, userID string) (ResetResult, error) {
+	o, err := s.org(ctx, adm.Org)
 	if err != nil {
 		return ResetResult{}, err
 	}
@@ -521,7 +513,7 @@ func (s *Service) ResetPassword(ctx context.Context, adm Admin, userID string) (
 // SetPrivileges replaces the member's per-module overrides (F19). Levels
 // are checked against the administrator's own; a site administrator's
 // support access stays none (F20).
-func (s *Service) SetPrivileges(ctx context.Context, adm Admin, userID string, levels map[string]string) (Detail, error) {
+func (s *Service) SetPrivileges(ctx context.Context, adm caller.Caller, userID string, levels map[string]string) (Detail, error) {
 	fields := map[string]string{}
 	privs := map[account.Module]account.Level{}
 	for name, lv := range levels {
@@ -565,7 +557,7 @@ const maxSaveAttempts = 3
 // site administrator it is refused with 409 last_site_admin; the store
 // re-checks the kept administrator inside the transaction, so two
 // administrators demoting each other at once cannot both succeed.
-func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate func(*account.User, *account.Membership) (change, error)) (Detail, error) {
+func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, mutate func(*account.User, *account.Membership) (change, error)) (Detail, error) {
 	for attempt := 1; ; attempt++ {
 		u, ms, m, err := s.target(ctx, adm, userID)
 		if err != nil {
@@ -591,7 +583,7 @@ func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate fu
 			newU.SessionsNotBefore = now
 		}
 		newMs := make([]account.Membership, len(ms))
-		keep := map[string]string{}
+		keep := map[ident.OrgID]string{}
 		for i, x := range ms {
 			if x.OrgID == m.OrgID {
 				newMs[i] = newM
@@ -608,7 +600,7 @@ func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate fu
 		}
 		err = s.store.SaveMember(ctx, Save{User: newU, Memberships: newMs, PasswordChanged: c.passwordChanged,
 			ClearFailedLogins: c.clearFailedLogins, KeepSiteAdmins: keep, Link: c.link,
-			Audit: adm.Actor.Entry(m.OrgID, c.action, "user:"+u.ID, now)})
+			Audit: audit.ActorOf(adm).Entry(m.OrgID, c.action, "user:"+u.ID, now)})
 		switch {
 		case errors.Is(err, ErrKeepSiteAdminGone) && attempt < maxSaveAttempts:
 			continue
@@ -632,7 +624,7 @@ func (s *Service) apply(ctx context.Context, adm Admin, userID string, mutate fu
 
 // otherSiteAdmin picks an active site administrator of org other than
 // userID; later attempts pick later candidates, in case the index was stale.
-func (s *Service) otherSiteAdmin(ctx context.Context, orgID, userID string, attempt int) (string, error) {
+func (s *Service) otherSiteAdmin(ctx context.Context, orgID ident.OrgID, userID string, attempt int) (string, error) {
 	ids, err := s.store.ActiveSiteAdmins(ctx, orgID)
 	if err != nil {
 		return "", fmt.Errorf("find site administrators of %s: %w", orgID, err)
@@ -722,7 +714,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput) error {
 	return nil
 }
 
-func (s *Service) newLink(orgID, userID string, now time.Time) (string, Link, error) {
+func (s *Service) newLink(orgID ident.OrgID, userID string, now time.Time) (string, Link, error) {
 	token, tokenHash, err := session.NewToken()
 	if err != nil {
 		return "", Link{}, err
@@ -754,7 +746,7 @@ func (s *Service) unusablePassword() (string, error) {
 	return s.hash(secret)
 }
 
-func (s *Service) org(ctx context.Context, id string) (org.Org, error) {
+func (s *Service) org(ctx context.Context, id ident.OrgID) (org.Org, error) {
 	o, err := s.orgs.GetOrg(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return org.Org{}, org.ErrNotFound

@@ -1,35 +1,21 @@
-// Package ops is the operator command function (F28): no HTTP route, invoked
-// with IAM credentials as {"command": "...", ...}.
+// Package ops holds the organization commands of the operator function
+// (F28): no HTTP route, invoked with IAM credentials as {"command": "...", ...}.
 package ops
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
-
-// CommandError is what a failed command returns. Its type name becomes the
-// Lambda errorType; its message is safe to show to the operator.
-type CommandError struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
-}
-
-func (e *CommandError) Error() string {
-	b, _ := json.Marshal(e)
-	return string(b)
-}
 
 // Orgs creates and lists organizations.
 type Orgs interface {
@@ -42,78 +28,24 @@ type Invites interface {
 	Create(ctx context.Context, in invite.CreateInput) (invite.Invite, error)
 }
 
-// Handler runs operator commands.
-type Handler struct {
-	orgs     Orgs
-	invites  Invites
-	log      *slog.Logger
-	commands map[string]func(context.Context, json.RawMessage) (any, error)
+// Commands are the organization commands.
+type Commands struct {
+	orgs    Orgs
+	invites Invites
+	log     *slog.Logger
 }
 
-// NewHandler returns the ops command handler.
-func NewHandler(orgs Orgs, invites Invites, log *slog.Logger) *Handler {
-	h := &Handler{orgs: orgs, invites: invites, log: log}
-	h.commands = map[string]func(context.Context, json.RawMessage) (any, error){
+// NewCommands returns the organization commands.
+func NewCommands(orgs Orgs, invites Invites, log *slog.Logger) *Commands {
+	return &Commands{orgs: orgs, invites: invites, log: log}
+}
+
+// All names every command, for command.Mux.Register.
+func (h *Commands) All() map[string]command.Func {
+	return map[string]command.Func{
 		"CreateOrganization": h.createOrganization,
 		"ListOrganizations":  h.listOrganizations,
 	}
-	return h
-}
-
-// Register adds a command (used by features that bring their own).
-func (h *Handler) Register(name string, run func(context.Context, json.RawMessage) (any, error)) {
-	h.commands[name] = run
-}
-
-// Handle runs one command. It is the Lambda handler of the ops function.
-func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
-	var head struct {
-		Command string `json:"command"`
-	}
-	if err := json.Unmarshal(payload, &head); err != nil {
-		return nil, &CommandError{Code: "malformed_json", Message: "The payload is not a JSON object."}
-	}
-	run, ok := h.commands[head.Command]
-	if !ok {
-		names := make([]string, 0, len(h.commands))
-		for n := range h.commands {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return nil, &CommandError{Code: "unknown_command", Message: fmt.Sprintf("Unknown command %q; known: %s.", head.Command, strings.Join(names, ", "))}
-	}
-	h.log.InfoContext(ctx, "ops command", "command", head.Command)
-	out, err := run(ctx, payload)
-	if err != nil {
-		return nil, h.commandError(ctx, head.Command, err)
-	}
-	return out, nil
-}
-
-func (h *Handler) commandError(ctx context.Context, command string, err error) error {
-	var ce *CommandError
-	if errors.As(err, &ce) {
-		return ce
-	}
-	if fe, ok := fault.As(err); ok && fe.Kind != fault.KindInternal {
-		if fe.Kind == fault.KindUnavailable {
-			h.log.ErrorContext(ctx, "ops command failed", "command", command, "error", err.Error())
-		}
-		return &CommandError{Code: fe.Code, Message: fe.Message, Fields: fe.Fields}
-	}
-	h.log.ErrorContext(ctx, "ops command failed", "command", command, "error", err.Error())
-	return &CommandError{Code: "internal", Message: "The command failed; see the function's log."}
-}
-
-// Decode reads a command's payload strictly: an unknown field is an error,
-// since a typo in an operator command should not pass silently.
-func Decode(payload json.RawMessage, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(payload)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return &CommandError{Code: "invalid_command", Message: "The command's fields are not valid: " + err.Error()}
-	}
-	return nil
 }
 
 type createOrganization struct {
@@ -125,13 +57,13 @@ type createOrganization struct {
 }
 
 type createdOrganization struct {
-	OrgID    string `json:"org_id"`
-	InviteID string `json:"invite_id,omitempty"`
+	OrgID    ident.OrgID `json:"org_id"`
+	InviteID string      `json:"invite_id,omitempty"`
 }
 
-func (h *Handler) createOrganization(ctx context.Context, payload json.RawMessage) (any, error) {
+func (h *Commands) createOrganization(ctx context.Context, payload json.RawMessage) (any, error) {
 	var in createOrganization
-	if err := Decode(payload, &in); err != nil {
+	if err := command.Decode(payload, &in); err != nil {
 		return nil, err
 	}
 	email := account.NormalizeEmail(in.AdminEmail)
@@ -154,36 +86,26 @@ func (h *Handler) createOrganization(ctx context.Context, payload json.RawMessag
 	})
 	if err != nil {
 		h.log.ErrorContext(ctx, "first administrator invite failed", "org_id", o.ID, "error", err.Error())
-		return nil, &CommandError{Code: "invite_failed", Message: fmt.Sprintf("Organization %s was created but its administrator invite could not be sent; send it again.", o.ID)}
+		return nil, &command.CommandError{Code: "invite_failed", Message: fmt.Sprintf("Organization %s was created but its administrator invite could not be sent; send it again.", o.ID)}
 	}
 	out.InviteID = inv.ID
 	return out, nil
 }
 
 type orgView struct {
-	OrgID     string         `json:"org_id"`
+	OrgID     ident.OrgID    `json:"org_id"`
 	Name      string         `json:"name"`
 	TIN       string         `json:"tin"`
 	Providers []org.Provider `json:"providers"`
 	CreatedAt time.Time      `json:"created_at"`
 }
 
-func (h *Handler) listOrganizations(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		Limit   int    `json:"limit"`
-		Cursor  string `json:"cursor"`
-	}
-	if err := Decode(payload, &in); err != nil {
+func (h *Commands) listOrganizations(ctx context.Context, payload json.RawMessage) (any, error) {
+	page, err := command.DecodePage(payload)
+	if err != nil {
 		return nil, err
 	}
-	if in.Limit == 0 {
-		in.Limit = 50
-	}
-	if in.Limit < 1 || in.Limit > 200 {
-		return nil, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
-	}
-	orgs, next, err := h.orgs.List(ctx, in.Limit, in.Cursor)
+	orgs, next, err := h.orgs.List(ctx, page.Limit, page.Cursor)
 	if err != nil {
 		return nil, err
 	}

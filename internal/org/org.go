@@ -16,7 +16,7 @@ import (
 
 // Org is a provider office or practice.
 type Org struct {
-	ID        string
+	ID        ident.OrgID
 	Name      string
 	TIN       string
 	Providers []Provider
@@ -57,10 +57,10 @@ func (o Org) HasProvider(npi string) bool {
 type Store interface {
 	// CreateOrg stores o; it fails with ErrTINTaken when another org has the TIN.
 	CreateOrg(ctx context.Context, o Org) error
-	GetOrg(ctx context.Context, id string) (Org, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (Org, error)
 	ListOrgs(ctx context.Context, limit int, cursor string) ([]Org, string, error)
 	// UpdateOrgSettings replaces the org's settings.
-	UpdateOrgSettings(ctx context.Context, orgID string, s Settings) error
+	UpdateOrgSettings(ctx context.Context, orgID ident.OrgID, s Settings) error
 }
 
 // ErrTINTaken is returned when an org with the same TIN exists.
@@ -112,7 +112,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Org, error) {
 	if len(fields) > 0 {
 		return Org{}, fault.Validation(fields)
 	}
-	o := Org{ID: ident.New(), Name: name, TIN: tin, Providers: in.Providers, CreatedAt: s.now().UTC()}
+	o := Org{ID: ident.NewOrgID(), Name: name, TIN: tin, Providers: in.Providers, CreatedAt: s.now().UTC()}
 	if o.Providers == nil {
 		o.Providers = []Provider{}
 	}
@@ -123,7 +123,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Org, error) {
 }
 
 // Get returns one org.
-func (s *Service) Get(ctx context.Context, id string) (Org, error) {
+func (s *Service) Get(ctx context.Context, id ident.OrgID) (Org, error) {
 	o, err := s.store.GetOrg(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Org{}, ErrNotFound

@@ -1,17 +1,14 @@
 package review
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
-	"github.com/gatehouse-dev/gatehouse/internal/ops"
 )
 
 // Handlers serves the registration and review routes.
@@ -66,17 +63,12 @@ type entryView struct {
 }
 
 // List is GET /v1/orgs/{org}/registrations?status=.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
-	m, _ := auth.OrgMembership(r.Context())
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	limit, cursor, err := httpapi.Page(r)
 	if err != nil {
 		return err
 	}
-	entries, next, err := h.svc.List(r.Context(), m, r.URL.Query().Get("status"), limit, cursor)
-	if err != nil {
-		return err
-	}
-	o, err := h.svc.store.GetOrg(r.Context(), m.OrgID)
+	o, entries, next, err := h.svc.List(r.Context(), c, r.URL.Query().Get("status"), limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -134,9 +126,8 @@ type detailView struct {
 
 // Get is GET /v1/orgs/{org}/registrations/{id}: everything the registrant
 // gave, answers masked, and the decision history.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	m, _ := auth.OrgMembership(r.Context())
-	reg, err := h.svc.Get(r.Context(), m, r.PathValue("id"))
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	reg, err := h.svc.Get(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -173,162 +164,27 @@ func orNone(s string) string {
 }
 
 // Approve, Deny and Modify are POST /v1/orgs/{org}/registrations/{id}/{approve,deny,modify}.
-func (h *Handlers) Approve(w http.ResponseWriter, r *http.Request) error {
-	return h.decide(w, r, DecisionApprove)
+func (h *Handlers) Approve(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return h.decide(w, r, c, DecisionApprove)
 }
-func (h *Handlers) Deny(w http.ResponseWriter, r *http.Request) error {
-	return h.decide(w, r, DecisionDeny)
+func (h *Handlers) Deny(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return h.decide(w, r, c, DecisionDeny)
 }
-func (h *Handlers) Modify(w http.ResponseWriter, r *http.Request) error {
-	return h.decide(w, r, DecisionModify)
+func (h *Handlers) Modify(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return h.decide(w, r, c, DecisionModify)
 }
 
-func (h *Handlers) decide(w http.ResponseWriter, r *http.Request, kind string) error {
+func (h *Handlers) decide(w http.ResponseWriter, r *http.Request, c caller.Caller, kind string) error {
 	var in DecisionInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
 	in.Kind = kind
-	m, _ := auth.OrgMembership(r.Context())
-	p, _ := auth.FromContext(r.Context())
-	who := Reviewer{Membership: m, UserID: p.User.ID, Name: strings.TrimSpace(p.User.FirstName + " " + p.User.LastName)}
-	status, err := h.svc.Decide(r.Context(), m.OrgID, r.PathValue("id"), who, in)
+	status, err := h.svc.Decide(r.Context(), c, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
 	return httpapi.JSON(w, http.StatusOK, map[string]Status{"status": status})
-}
-
-// OpsCommands are the review's operator commands, for ops.Handler.Register.
-func (s *Service) OpsCommands() map[string]func(context.Context, json.RawMessage) (any, error) {
-	return map[string]func(context.Context, json.RawMessage) (any, error){
-		"ImportClaimReferences":      s.importClaimReferences,
-		"DecideRegistration":         s.decideRegistration,
-		"ListEscalatedRegistrations": s.listEscalated,
-	}
-}
-
-func (s *Service) importClaimReferences(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		OrgID   string `json:"org_id"`
-		Claims  []struct {
-			ClaimNumber string `json:"claim_number"`
-			NPI         string `json:"npi"`
-		} `json:"claims"`
-	}
-	if err := ops.Decode(payload, &in); err != nil {
-		return nil, err
-	}
-	o, err := s.store.GetOrg(ctx, in.OrgID)
-	if err != nil {
-		return nil, fault.Validation(map[string]string{"org_id": "no such organization"})
-	}
-	fields := map[string]string{}
-	if len(in.Claims) == 0 || len(in.Claims) > 1000 {
-		fields["claims"] = "must hold 1 to 1000 claims"
-	}
-	refs := make([]ClaimReference, 0, len(in.Claims))
-	seen := map[string]bool{}
-	for i, c := range in.Claims {
-		n := NormalizeClaimNumber(c.ClaimNumber)
-		switch {
-		case len(n) < 5 || len(n) > 40:
-			fields[fmtIndex("claims", i, "claim_number")] = "must be 5 to 40 characters"
-		case c.NPI != "" && !o.HasProvider(c.NPI):
-			fields[fmtIndex("claims", i, "npi")] = "is not a provider of this organization"
-		default:
-			ref := ClaimReference{OrgID: o.ID, NPI: c.NPI, Hash: HashClaimNumber(o.ID, n)}
-			if !seen[ref.NPI+ref.Hash] {
-				seen[ref.NPI+ref.Hash] = true
-				refs = append(refs, ref)
-			}
-		}
-	}
-	if len(fields) > 0 {
-		return nil, fault.Validation(fields)
-	}
-	if err := s.store.PutClaimReferences(ctx, refs); err != nil {
-		return nil, err
-	}
-	return map[string]int{"imported": len(refs)}, nil
-}
-
-func fmtIndex(list string, i int, field string) string {
-	return list + "[" + itoa(i) + "]." + field
-}
-
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
-}
-
-func (s *Service) decideRegistration(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command        string `json:"command"`
-		RegistrationID string `json:"registration_id"`
-		Decision       string `json:"decision"`
-		Role           string `json:"role"`
-		Scope          string `json:"scope"`
-		Reason         string `json:"reason"`
-		Note           string `json:"note"`
-	}
-	if err := ops.Decode(payload, &in); err != nil {
-		return nil, err
-	}
-	orgID, err := s.store.RegistrationOrg(ctx, in.RegistrationID)
-	if err != nil {
-		return nil, ErrNotFound
-	}
-	status, err := s.Decide(ctx, orgID, in.RegistrationID, Reviewer{Ops: true, UserID: "ops", Name: "Gatehouse operations"},
-		DecisionInput{Kind: in.Decision, Role: in.Role, Scope: in.Scope, Reason: in.Reason, Note: in.Note})
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"registration_id": in.RegistrationID, "status": status}, nil
-}
-
-// escalatedView is one request waiting for ops (ListEscalatedRegistrations).
-type escalatedView struct {
-	RegistrationID string       `json:"registration_id"`
-	OrgID          string       `json:"org_id"`
-	OrgName        string       `json:"org_name"`
-	Status         Status       `json:"status"`
-	Level          Level        `json:"level"`
-	NPI            string       `json:"npi,omitempty"`
-	RequestedRole  account.Role `json:"requested_role"`
-	Name           string       `json:"name"`
-	Email          string       `json:"email"`
-	SubmittedAt    time.Time    `json:"submitted_at"`
-}
-
-// listEscalated pages the requests no one in their office may decide,
-// newest first; ops decides them with DecideRegistration.
-func (s *Service) listEscalated(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		Limit   int    `json:"limit"`
-		Cursor  string `json:"cursor"`
-	}
-	if err := ops.Decode(payload, &in); err != nil {
-		return nil, err
-	}
-	if in.Limit == 0 {
-		in.Limit = 50
-	}
-	if in.Limit < 1 || in.Limit > 200 {
-		return nil, fault.Validation(map[string]string{"limit": "must be from 1 to 200"})
-	}
-	regs, next, err := s.store.ListEscalated(ctx, in.Limit, in.Cursor)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]escalatedView, 0, len(regs))
-	for _, r := range regs {
-		items = append(items, escalatedView{RegistrationID: r.ID, OrgID: r.OrgID, OrgName: r.OrgName, Status: r.Status, Level: r.Level, NPI: r.NPI,
-			RequestedRole: r.RequestedRole, Name: r.FirstName + " " + r.LastName, Email: r.Email, SubmittedAt: r.SubmittedAt})
-	}
-	return map[string]any{"items": items, "next_cursor": next}, nil
 }
 
 // decisionView is a reviewer's decision as the console shows it.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
@@ -101,7 +102,7 @@ type Event struct {
 // Registration is one self-registration request.
 type Registration struct {
 	ID            string
-	OrgID         string
+	OrgID         ident.OrgID
 	OrgName       string
 	TIN           string
 	NPI           string // for LevelProvider
@@ -160,7 +161,7 @@ func (r Registration) RequestedScope() account.Scope {
 
 // ClaimReference is a hashed claim number on file for an org, optionally one NPI.
 type ClaimReference struct {
-	OrgID string
+	OrgID ident.OrgID
 	NPI   string // "" for the TIN as a whole
 	Hash  string
 }
@@ -189,28 +190,28 @@ type Store interface {
 	// pointer, its link and its username claim, in one transaction) when its
 	// execution could not be started.
 	DiscardRegistration(ctx context.Context, r Registration, linkHash string) error
-	GetRegistration(ctx context.Context, orgID, id string) (Registration, error)
+	GetRegistration(ctx context.Context, orgID ident.OrgID, id string) (Registration, error)
 	// RegistrationOrg finds the org of a registration id (ops commands).
-	RegistrationOrg(ctx context.Context, id string) (string, error)
+	RegistrationOrg(ctx context.Context, id string) (ident.OrgID, error)
 	// RegistrationByVerifyLink follows a verification link (fault.ErrNotFound).
 	RegistrationByVerifyLink(ctx context.Context, linkHash string) (Registration, time.Time, error)
 	// MarkVerified sets VerifiedAt while the request still waits for it and
 	// consumes the link; fault.ErrConflict when it no longer does.
 	MarkVerified(ctx context.Context, r Registration, linkHash string, ev Event) (Registration, error)
 	// SetVerifyToken stores AwaitVerification's task token and returns the item.
-	SetVerifyToken(ctx context.Context, orgID, id, token string) (Registration, error)
+	SetVerifyToken(ctx context.Context, orgID ident.OrgID, id, token string) (Registration, error)
 	// ExpireVerification invalidates a request still unverified (fault.ErrConflict otherwise).
-	ExpireVerification(ctx context.Context, orgID, id string, ev Event) error
+	ExpireVerification(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
 	// SetAutoApproved moves a verified request to AUTO-APPROVED.
-	SetAutoApproved(ctx context.Context, orgID, id string, ev Event) error
+	SetAutoApproved(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
 	// AwaitDecision sets the pending status and the decision task token while
 	// no decision is claimed (fault.ErrConflict otherwise).
-	AwaitDecision(ctx context.Context, orgID, id string, status Status, token string, escalated bool, ev Event) (Registration, error)
+	AwaitDecision(ctx context.Context, orgID ident.OrgID, id string, status Status, token string, escalated bool, ev Event) (Registration, error)
 	// ClaimDecision records the one decision while the request is pending and
 	// undecided (fault.ErrConflict otherwise) and returns the item.
 	ClaimDecision(ctx context.Context, r Registration, d Decision, status Status, ev Event) (Registration, error)
 	// ExpireReview invalidates a request still pending and undecided (fault.ErrConflict otherwise).
-	ExpireReview(ctx context.Context, orgID, id string, ev Event) error
+	ExpireReview(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
 	// Provision creates the login and membership and moves the username
 	// claim to the user, in one transaction; fault.ErrConflict when the
 	// registration is already provisioned or the claim is no longer its own.
@@ -219,21 +220,21 @@ type Store interface {
 	ReleaseUsername(ctx context.Context, r Registration) error
 	// MarkNotified records that the registrant was emailed the outcome (with
 	// the history line), once: fault.ErrConflict when it is recorded already.
-	MarkNotified(ctx context.Context, orgID, id string, ev Event) error
+	MarkNotified(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
 	// ListEntries pages the console (registrations and invites), newest first.
-	ListEntries(ctx context.Context, orgID string, status Status, limit int, cursor string) ([]Entry, string, error)
+	ListEntries(ctx context.Context, orgID ident.OrgID, status Status, limit int, cursor string) ([]Entry, string, error)
 	// ListEscalated pages the requests escalated to ops and still pending,
 	// newest first.
 	ListEscalated(ctx context.Context, limit int, cursor string) ([]Registration, string, error)
 	// ClaimReferenceExists reports whether the hash is on file for the org
 	// (any NPI when npi is "", else that NPI).
-	ClaimReferenceExists(ctx context.Context, orgID, npi, hash string) (bool, error)
+	ClaimReferenceExists(ctx context.Context, orgID ident.OrgID, npi, hash string) (bool, error)
 	PutClaimReferences(ctx context.Context, refs []ClaimReference) error
 
-	OrgIDByTIN(ctx context.Context, tin string) (string, error)
-	GetOrg(ctx context.Context, id string) (org.Org, error)
+	OrgIDByTIN(ctx context.Context, tin string) (ident.OrgID, error)
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
 	UserIDByUsername(ctx context.Context, username string) (string, error)
-	OrgMembers(ctx context.Context, orgID string) ([]account.Membership, error)
+	OrgMembers(ctx context.Context, orgID ident.OrgID) ([]account.Membership, error)
 	UserWithMemberships(ctx context.Context, userID string) (account.User, []account.Membership, error)
 }
 
@@ -273,12 +274,12 @@ func NormalizeClaimNumber(s string) string {
 
 // HashClaimNumber is the only form a claim number is stored in: SHA-256 of
 // the org id and the normalized number (so equal numbers in two orgs differ).
-func HashClaimNumber(orgID, claim string) string {
+func HashClaimNumber(orgID ident.OrgID, claim string) string {
 	return hashFor(orgID, "claim", NormalizeClaimNumber(claim))
 }
 
-func hashFor(orgID, kind, v string) string {
-	sum := sha256.Sum256([]byte(orgID + "\x00" + kind + "\x00" + v))
+func hashFor(orgID ident.OrgID, kind, v string) string {
+	sum := sha256.Sum256([]byte(string(orgID) + "\x00" + kind + "\x00" + v))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
@@ -248,10 +250,10 @@ func (s *Service) unmatched(ctx context.Context, id, email string) (Submitted, e
 
 // ExecutionInput is the input of a review execution.
 type ExecutionInput struct {
-	RegistrationID             string `json:"registration_id"`
-	OrgID                      string `json:"org_id"`
-	VerificationTimeoutSeconds int64  `json:"verification_timeout_seconds"`
-	ReviewTimeoutSeconds       int64  `json:"review_timeout_seconds"`
+	RegistrationID             string      `json:"registration_id"`
+	OrgID                      ident.OrgID `json:"org_id"`
+	VerificationTimeoutSeconds int64       `json:"verification_timeout_seconds"`
+	ReviewTimeoutSeconds       int64       `json:"review_timeout_seconds"`
 }
 
 func (s *Service) executionInput(r Registration) ExecutionInput {
@@ -306,9 +308,10 @@ func (s *Service) settle(ctx context.Context, r Registration, from Status) Statu
 	return status
 }
 
-// Get returns one registration the reviewer may see.
-func (s *Service) Get(ctx context.Context, reviewer account.Membership, id string) (Registration, error) {
-	r, err := s.store.GetRegistration(ctx, reviewer.OrgID, id)
+// Get returns one registration of the caller's org that the caller may see.
+func (s *Service) Get(ctx context.Context, c caller.Caller, id string) (Registration, error) {
+	reviewer := c.Membership
+	r, err := s.store.GetRegistration(ctx, c.Org, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Registration{}, ErrNotFound
 	}
@@ -321,17 +324,23 @@ func (s *Service) Get(ctx context.Context, reviewer account.Membership, id strin
 	return r, nil
 }
 
-// List pages the console of the reviewer's org; a provider-scoped
-// administrator sees only entries of their provider (a page may then hold
-// fewer than limit entries; the cursor still pages on).
-func (s *Service) List(ctx context.Context, reviewer account.Membership, status string, limit int, cursor string) ([]Entry, string, error) {
+// List pages the console of the caller's org, with the org (its TIN and
+// providers name the entries); a provider-scoped administrator sees only
+// entries of their provider (a page may then hold fewer than limit entries;
+// the cursor still pages on).
+func (s *Service) List(ctx context.Context, c caller.Caller, status string, limit int, cursor string) (org.Org, []Entry, string, error) {
+	reviewer := c.Membership
 	st := Status(status)
 	if status != "" && !slices.Contains(Statuses, st) {
-		return nil, "", fault.Validation(map[string]string{"status": "unknown status"})
+		return org.Org{}, nil, "", fault.Validation(map[string]string{"status": "unknown status"})
 	}
-	entries, next, err := s.store.ListEntries(ctx, reviewer.OrgID, st, limit, cursor)
+	o, err := s.store.GetOrg(ctx, c.Org)
 	if err != nil {
-		return nil, "", fmt.Errorf("list registrations: %w", err)
+		return org.Org{}, nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	entries, next, err := s.store.ListEntries(ctx, c.Org, st, limit, cursor)
+	if err != nil {
+		return org.Org{}, nil, "", fmt.Errorf("list registrations: %w", err)
 	}
 	out := entries[:0]
 	for _, e := range entries {
@@ -343,7 +352,7 @@ func (s *Service) List(ctx context.Context, reviewer account.Membership, status 
 			out = append(out, e)
 		}
 	}
-	return out, next, nil
+	return o, out, next, nil
 }
 
 // DecisionInput is an approve, deny or modify.
@@ -355,18 +364,38 @@ type DecisionInput struct {
 	Scope  string `json:"scope"`
 }
 
-// Reviewer is who decides: a member of the org, or ops.
-type Reviewer struct {
+// reviewer is who decides: a member of the org, or ops.
+type reviewer struct {
 	Membership account.Membership // zero for ops
 	UserID     string
 	Name       string
 	Ops        bool
 }
 
-// Decide claims the decision on the registration item (exactly once, even
+// opsReviewer decides requests escalated to operations (break-glass).
+var opsReviewer = reviewer{Ops: true, UserID: "ops", Name: "Gatehouse operations"}
+
+// Decide records the caller's decision on a registration of the caller's org.
+func (s *Service) Decide(ctx context.Context, c caller.Caller, id string, in DecisionInput) (Status, error) {
+	if c.Org == "" {
+		return "", caller.ErrNotInOrg
+	}
+	return s.decide(ctx, c.Org, id, reviewer{Membership: c.Membership, UserID: c.User.ID, Name: c.Name()}, in)
+}
+
+// DecideAsOps records an operator's decision on a request escalated to ops.
+func (s *Service) DecideAsOps(ctx context.Context, id string, in DecisionInput) (Status, error) {
+	orgID, err := s.store.RegistrationOrg(ctx, id)
+	if err != nil {
+		return "", ErrNotFound
+	}
+	return s.decide(ctx, orgID, id, opsReviewer, in)
+}
+
+// decide claims the decision on the registration item (exactly once, even
 // when reviewers click at once), then wakes the workflow, which creates the
 // login and emails the registrant.
-func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in DecisionInput) (Status, error) {
+func (s *Service) decide(ctx context.Context, orgID ident.OrgID, id string, who reviewer, in DecisionInput) (Status, error) {
 	r, err := s.store.GetRegistration(ctx, orgID, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return "", ErrNotFound
@@ -425,7 +454,7 @@ func (s *Service) Decide(ctx context.Context, orgID, id string, who Reviewer, in
 	return status, nil
 }
 
-func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Decision, error) {
+func (s *Service) decision(r Registration, who reviewer, in DecisionInput) (Decision, error) {
 	d := Decision{Kind: in.Kind, By: who.UserID, ByName: who.Name, At: s.now().UTC()}
 	if who.Ops {
 		d.By = "ops"
@@ -476,4 +505,52 @@ func (s *Service) decision(r Registration, who Reviewer, in DecisionInput) (Deci
 		return Decision{}, errUnknownDecision
 	}
 	return d, nil
+}
+
+// ClaimInput is one claim number on file for an org (ImportClaimReferences).
+type ClaimInput struct {
+	ClaimNumber string `json:"claim_number"`
+	NPI         string `json:"npi"`
+}
+
+// ImportClaimReferences stores the hashes of an org's claim numbers (only
+// hashes are kept) and returns how many distinct ones were stored.
+func (s *Service) ImportClaimReferences(ctx context.Context, orgID ident.OrgID, claims []ClaimInput) (int, error) {
+	o, err := s.store.GetOrg(ctx, orgID)
+	if err != nil {
+		return 0, fault.Validation(map[string]string{"org_id": "no such organization"})
+	}
+	fields := map[string]string{}
+	if len(claims) == 0 || len(claims) > 1000 {
+		fields["claims"] = "must hold 1 to 1000 claims"
+	}
+	refs := make([]ClaimReference, 0, len(claims))
+	seen := map[string]bool{}
+	for i, c := range claims {
+		n := NormalizeClaimNumber(c.ClaimNumber)
+		switch {
+		case len(n) < 5 || len(n) > 40:
+			fields[fmt.Sprintf("claims[%d].claim_number", i)] = "must be 5 to 40 characters"
+		case c.NPI != "" && !o.HasProvider(c.NPI):
+			fields[fmt.Sprintf("claims[%d].npi", i)] = "is not a provider of this organization"
+		default:
+			ref := ClaimReference{OrgID: o.ID, NPI: c.NPI, Hash: HashClaimNumber(o.ID, n)}
+			if !seen[ref.NPI+ref.Hash] {
+				seen[ref.NPI+ref.Hash] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return 0, fault.Validation(fields)
+	}
+	if err := s.store.PutClaimReferences(ctx, refs); err != nil {
+		return 0, err
+	}
+	return len(refs), nil
+}
+
+// ListEscalated pages the requests escalated to ops and still pending, newest first.
+func (s *Service) ListEscalated(ctx context.Context, limit int, cursor string) ([]Registration, string, error) {
+	return s.store.ListEscalated(ctx, limit, cursor)
 }

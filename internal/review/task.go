@@ -8,15 +8,16 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 )
 
 // TaskInput is the Payload of every Task of the state machine.
 type TaskInput struct {
-	Step           string `json:"step"`
-	RegistrationID string `json:"registration_id"`
-	OrgID          string `json:"org_id"`
-	TaskToken      string `json:"task_token,omitempty"`
+	Step           string      `json:"step"`
+	RegistrationID string      `json:"registration_id"`
+	OrgID          ident.OrgID `json:"org_id"`
+	TaskToken      string      `json:"task_token,omitempty"`
 }
 
 // The task errors. Their Go type names are Lambda's errorType, which the
@@ -215,7 +216,7 @@ func (t *Tasks) awaitDecision(ctx context.Context, in TaskInput) (map[string]any
 	for _, u := range reviewers {
 		msg, err := mail.Render("registration-review", u.Email, map[string]string{
 			"ReviewerName": u.FirstName, "OrgName": opened.OrgName, "Name": opened.FirstName + " " + opened.LastName,
-			"Level": levelWords(opened), "Link": t.s.link("/orgs/"+opened.OrgID+"/registrations/"+opened.ID, nil),
+			"Level": levelWords(opened), "Link": t.s.link("/orgs/"+opened.OrgID.String()+"/registrations/"+opened.ID, nil),
 		})
 		if err != nil {
 			return nil, err
@@ -234,7 +235,7 @@ func (t *Tasks) tellOps(ctx context.Context, r Registration) error {
 		return nil
 	}
 	msg, err := mail.Render("registration-escalated", t.s.settings.OpsEmail, map[string]string{
-		"ID": r.ID, "OrgID": r.OrgID, "OrgName": r.OrgName, "Name": r.FirstName + " " + r.LastName, "Level": levelWords(r),
+		"ID": r.ID, "OrgID": r.OrgID.String(), "OrgName": r.OrgName, "Name": r.FirstName + " " + r.LastName, "Level": levelWords(r),
 	})
 	if err != nil {
 		return err

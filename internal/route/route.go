@@ -135,6 +135,26 @@ var Table = []Route{
 	{"exportAudit", "GET", "/v1/orgs/{org}/audit/export", FunctionPortal, Session, "user_admin"},
 	{"setupPassword", "POST", "/v1/auth/setup", FunctionAuth, Public, ""},
 
+	// Governance (F20-F23): the site-administrator warning, support tickets
+	// (site administrators and support users; checked by the service), the
+	// public emergency form.
+	{"getGovernance", "GET", "/v1/orgs/{org}/governance", FunctionPortal, Session, "user_admin"},
+	{"listTickets", "GET", "/v1/orgs/{org}/tickets", FunctionPortal, Session, ""},
+	{"fileTicket", "POST", "/v1/orgs/{org}/tickets", FunctionPortal, Session, ""},
+	{"getTicket", "GET", "/v1/orgs/{org}/tickets/{id}", FunctionPortal, Session, ""},
+	{"closeTicket", "POST", "/v1/orgs/{org}/tickets/{id}/close", FunctionPortal, Session, ""},
+	{"emergencySupport", "POST", "/v1/support/emergency", FunctionAuth, Public, ""},
+
+	// Help Center (F24): every signed-in user.
+	{"searchHelp", "GET", "/v1/help/articles", FunctionPortal, Session, ""},
+	{"getHelpArticle", "GET", "/v1/help/articles/{slug}", FunctionPortal, Session, ""},
+
+	// Shared code lists (F25).
+	{"listCodes", "GET", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"addCode", "POST", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"deleteCode", "DELETE", "/v1/orgs/{org}/code-lists/{kind}/{code}", FunctionPortal, Session, "code_lists"},
+	{"copyCodeLists", "POST", "/v1/code-lists/copy", FunctionPortal, Session, ""},
+
 	// The portal's pages (F29, web-contract.md): the same functions, guard
 	// and services as the JSON routes. Public pages are served by auth,
 	// signed-in ones by portal.
@@ -166,6 +186,7 @@ var Table = []Route{
 	{"endSessionForm", "POST", "/account/sessions/{id}/end", FunctionPortal, Session, ""},
 	{"linkAccountForm", "POST", "/account/links", FunctionPortal, Session, ""},
 	{"deleteLinkedForm", "POST", "/account/links/delete", FunctionPortal, Session, ""},
+	{"addUsernameForm", "POST", "/account/usernames", FunctionPortal, Session, ""},
 	{"deletePasskeyForm", "POST", "/account/passkeys/{id}/delete", FunctionPortal, Session, ""},
 
 	// The administration pages of an office (seed 001 parts one to three,
@@ -206,26 +227,6 @@ var Table = []Route{
 	{"adminSettingsForm", "POST", "/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
 	{"adminCodeWordForm", "POST", "/orgs/{org}/settings/code-word", FunctionPortal, Session, "user_admin"},
 	{"adminAuditPage", "GET", "/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
-
-	// Governance (F20-F23): the site-administrator warning, support tickets
-	// (site administrators and support users; checked by the service), the
-	// public emergency form.
-	{"getGovernance", "GET", "/v1/orgs/{org}/governance", FunctionPortal, Session, "user_admin"},
-	{"listTickets", "GET", "/v1/orgs/{org}/tickets", FunctionPortal, Session, ""},
-	{"fileTicket", "POST", "/v1/orgs/{org}/tickets", FunctionPortal, Session, ""},
-	{"getTicket", "GET", "/v1/orgs/{org}/tickets/{id}", FunctionPortal, Session, ""},
-	{"closeTicket", "POST", "/v1/orgs/{org}/tickets/{id}/close", FunctionPortal, Session, ""},
-	{"emergencySupport", "POST", "/v1/support/emergency", FunctionAuth, Public, ""},
-
-	// Help Center (F24): every signed-in user.
-	{"searchHelp", "GET", "/v1/help/articles", FunctionPortal, Session, ""},
-	{"getHelpArticle", "GET", "/v1/help/articles/{slug}", FunctionPortal, Session, ""},
-
-	// Shared code lists (F25).
-	{"listCodes", "GET", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
-	{"addCode", "POST", "/v1/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
-	{"deleteCode", "DELETE", "/v1/orgs/{org}/code-lists/{kind}/{code}", FunctionPortal, Session, "code_lists"},
-	{"copyCodeLists", "POST", "/v1/code-lists/copy", FunctionPortal, Session, ""},
 }
 
 // ForFunction returns the routes served by one function.

@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // Session is a signed-in session. ID is the hex SHA-256 of the token.
 type Session struct {
 	ID          string
 	UserID      string
-	ActiveOrgID string
+	ActiveOrgID ident.OrgID
 	CreatedAt   time.Time
 	ExpiresAt   time.Time // absolute expiry: CreatedAt + Lifetime
 	// LastSeenAt is the last request, to the minute (idle expiry).
@@ -28,6 +29,10 @@ type Session struct {
 	// password change that kept this session while ending all others. It is
 	// what the user's SessionsNotBefore is compared with.
 	RenewedAt time.Time
+	// SecondFactorAt is when the session last presented a second factor
+	// (at sign-in, or by enrolling one in this session); zero when it
+	// proved the password only.
+	SecondFactorAt time.Time
 }
 
 // PublicID is the id a session is shown and ended by in the session list: a
@@ -52,7 +57,9 @@ type Store interface {
 	// TouchSession records activity; fault.ErrNotFound when the session is gone.
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	// SetSessionActiveOrg changes the org a session acts in.
-	SetSessionActiveOrg(ctx context.Context, id, orgID string) error
+	SetSessionActiveOrg(ctx context.Context, id string, orgID ident.OrgID) error
+	// MarkSessionSecondFactor records that the session presented a second factor at.
+	MarkSessionSecondFactor(ctx context.Context, id string, at time.Time) error
 }
 
 const (
@@ -80,7 +87,7 @@ var ErrNoSession = fault.Unauthenticated("not_signed_in", "Sign in to continue."
 
 // New makes a session and its raw token without storing it: sign-in stores
 // it in the same transaction that checks the account (auth.Store).
-func (s *Service) New(userID, activeOrgID string) (string, Session, error) {
+func (s *Service) New(userID string, activeOrgID ident.OrgID) (string, Session, error) {
 	token, id, err := NewToken()
 	if err != nil {
 		return "", Session{}, err
@@ -91,7 +98,7 @@ func (s *Service) New(userID, activeOrgID string) (string, Session, error) {
 }
 
 // Start creates and stores a session and returns its raw token, which is never stored.
-func (s *Service) Start(ctx context.Context, userID, activeOrgID string) (string, Session, error) {
+func (s *Service) Start(ctx context.Context, userID string, activeOrgID ident.OrgID) (string, Session, error) {
 	token, sess, err := s.New(userID, activeOrgID)
 	if err != nil {
 		return "", Session{}, err
@@ -180,13 +187,26 @@ func (s *Service) EndListed(ctx context.Context, userID, publicID string) error 
 }
 
 // SetActiveOrg records the org the session now acts in.
-func (s *Service) SetActiveOrg(ctx context.Context, id, orgID string) error {
+func (s *Service) SetActiveOrg(ctx context.Context, id string, orgID ident.OrgID) error {
 	err := s.store.SetSessionActiveOrg(ctx, id, orgID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return ErrNoSession
 	}
 	if err != nil {
 		return fmt.Errorf("set active org: %w", err)
+	}
+	return nil
+}
+
+// MarkSecondFactor records that the session just presented a second factor
+// (enrolling one proves it): its assurance rises from password only.
+func (s *Service) MarkSecondFactor(ctx context.Context, id string) error {
+	err := s.store.MarkSessionSecondFactor(ctx, id, s.now().UTC())
+	if errors.Is(err, fault.ErrNotFound) {
+		return ErrNoSession
+	}
+	if err != nil {
+		return fmt.Errorf("mark second factor: %w", err)
 	}
 	return nil
 }

@@ -9,16 +9,17 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
 // Store reads an org and writes its settings with an audit entry.
 type Store interface {
-	GetOrg(ctx context.Context, id string) (org.Org, error)
-	SaveOrgSettings(ctx context.Context, orgID string, s org.Settings, a audit.Entry) error
+	GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error)
+	SaveOrgSettings(ctx context.Context, orgID ident.OrgID, s org.Settings, a audit.Entry) error
 }
 
 // Service reads and changes an org's settings: the JSON routes and the
@@ -62,9 +63,9 @@ type PatchBody struct {
 	PasswordMinLength          *int  `json:"password_min_length"`
 }
 
-// Get returns the org's settings.
-func (s *Service) Get(ctx context.Context, orgID string) (View, error) {
-	o, err := s.store.GetOrg(ctx, orgID)
+// Get returns the settings of the caller's org.
+func (s *Service) Get(ctx context.Context, c caller.Caller) (View, error) {
+	o, err := s.store.GetOrg(ctx, c.Org)
 	if errors.Is(err, fault.ErrNotFound) {
 		return View{}, org.ErrNotFound
 	}
@@ -74,11 +75,12 @@ func (s *Service) Get(ctx context.Context, orgID string) (View, error) {
 	return viewOf(o.Settings), nil
 }
 
-// Update applies a change of the org's settings, audited as who's.
-func (s *Service) Update(ctx context.Context, orgID string, who audit.Actor, p PatchBody) (View, error) {
+// Update changes the settings of the caller's org, audited as theirs.
+func (s *Service) Update(ctx context.Context, c caller.Caller, p PatchBody) (View, error) {
 	if p.PasswordMinLength != nil && (*p.PasswordMinLength < 8 || *p.PasswordMinLength > 64) {
 		return View{}, fault.Validation(map[string]string{"password_min_length": "must be from 8 to 64"})
 	}
+	orgID := c.Org
 	o, err := s.store.GetOrg(ctx, orgID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return View{}, org.ErrNotFound
@@ -96,15 +98,16 @@ func (s *Service) Update(ctx context.Context, orgID string, who audit.Actor, p P
 	if p.PasswordMinLength != nil {
 		st.PasswordMinLength = *p.PasswordMinLength
 	}
-	if err := s.store.SaveOrgSettings(ctx, orgID, st, who.Entry(orgID, audit.ActionOrgSettings, "org:"+orgID, s.now())); err != nil {
+	entry := audit.ActorOf(c).Entry(orgID, audit.ActionOrgSettings, "org:"+orgID.String(), s.now())
+	if err := s.store.SaveOrgSettings(ctx, orgID, st, entry); err != nil {
 		return View{}, fmt.Errorf("save org settings: %w", err)
 	}
 	return viewOf(st), nil
 }
 
 // Get is GET /v1/orgs/{org}/settings.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.svc.Get(r.Context(), r.PathValue("org"))
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	v, err := h.svc.Get(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -112,13 +115,12 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Patch is PATCH /v1/orgs/{org}/settings.
-func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	var p PatchBody
 	if err := httpapi.Decode(r, &p); err != nil {
 		return err
 	}
-	caller, _ := auth.FromContext(r.Context())
-	v, err := h.svc.Update(r.Context(), r.PathValue("org"), audit.ActorFrom(r, caller.User.ID, caller.User.Username), p)
+	v, err := h.svc.Update(r.Context(), c, p)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"net/http"
 	"time"
 
@@ -28,32 +30,32 @@ type sessionRow struct {
 
 // AccountShow is GET /account: password, two-step sign-in, passkeys,
 // sessions and Account Access (seed 000).
-func (x *Pages) AccountShow(w http.ResponseWriter, r *http.Request) error {
-	p, page := signedIn(r, "My account")
+func (x *Pages) AccountShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	page := signedIn(c, "My account")
 	page.Notice = noticeOf(r)
-	return x.renderAccount(w, r, p, page, "")
+	return x.renderAccount(w, r, c, page, "")
 }
 
-func (x *Pages) renderAccount(w http.ResponseWriter, r *http.Request, p auth.Principal, page web.Page, section string) error {
-	d := accountData{Username: p.User.Username, Email: p.User.Email, MFAEnabled: p.User.MFAEnabled, Section: section}
-	keys, err := x.auth.ListPasskeys(r.Context(), p)
+func (x *Pages) renderAccount(w http.ResponseWriter, r *http.Request, c caller.Caller, page web.Page, section string) error {
+	d := accountData{Username: c.User.Username, Email: c.User.Email, MFAEnabled: c.User.MFAEnabled, Section: section}
+	keys, err := x.auth.ListPasskeys(r.Context(), c)
 	if err != nil {
 		return err
 	}
 	d.Passkeys = keys
-	all, err := x.sessions.List(r.Context(), p.User.ID)
+	all, err := x.sessions.List(r.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
+	names := map[ident.OrgID]string{}
 	for _, o := range page.Frame.Offices {
 		names[o.ID] = o.Label()
 	}
 	for _, s := range all {
-		if s.RenewedAt.Before(p.User.SessionsNotBefore) {
+		if s.RenewedAt.Before(c.User.SessionsNotBefore) {
 			continue // revoked; its item is being deleted
 		}
-		d.Sessions = append(d.Sessions, sessionRow{ID: s.PublicID(), Current: s.ID == p.Session.ID, Office: names[s.ActiveOrgID],
+		d.Sessions = append(d.Sessions, sessionRow{ID: s.PublicID(), Current: s.ID == c.Session.ID, Office: names[s.ActiveOrgID],
 			CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt})
 	}
 	page.Data = d

@@ -4,12 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
@@ -38,7 +39,7 @@ type Admin struct {
 
 // Orgs reads an office (its name, TIN and providers name things on the pages).
 type Orgs interface {
-	Get(ctx context.Context, id string) (org.Org, error)
+	Get(ctx context.Context, id ident.OrgID) (org.Org, error)
 }
 
 // AdminServices are the services the administration pages call.
@@ -102,12 +103,13 @@ func routeNamed(name string) (route.Route, bool) {
 }
 
 // officePath is where an office's administration pages live.
-func officePath(orgID string) string { return "/orgs/" + url.PathEscape(orgID) }
+func officePath(orgID ident.OrgID) string { return "/orgs/" + url.PathEscape(orgID.String()) }
 
-// acting is the administrator on one page: who they are, their membership
-// in the path's office, and the page with its frame set to that office.
+// acting is the administrator on one page: the caller (with their
+// membership in the path's office, checked by the guard) and the page with
+// its frame set to that office.
 type acting struct {
-	p    auth.Principal
+	c    caller.Caller
 	m    account.Membership
 	page web.Page
 	base string // officePath of the office
@@ -115,30 +117,16 @@ type acting struct {
 
 // open starts an administration page: the frame shows the path's office
 // as the one being worked in, whatever the session's current office.
-func (x *Admin) open(r *http.Request, title string) acting {
-	p, page := signedIn(r, title)
-	m, _ := auth.OrgMembership(r.Context())
+func (x *Admin) open(r *http.Request, c caller.Caller, title string) acting {
+	page := signedIn(c, title)
 	for _, o := range page.Frame.Offices {
-		if o.ID == m.OrgID {
+		if o.ID == c.Org {
 			page.Frame.Current = o
 		}
 	}
-	page.Frame.AdminLinks = adminLinks(m)
+	page.Frame.AdminLinks = adminLinks(c.Membership)
 	page.Notice = adminNotices[r.URL.Query().Get("notice")]
-	return acting{p: p, m: m, page: page, base: officePath(m.OrgID)}
-}
-
-// memberAdmin is the administrator as the member service knows them.
-func (a acting) memberAdmin(r *http.Request) member.Admin {
-	return member.Admin{Membership: a.m, Actor: a.actor(r)}
-}
-
-func (a acting) actor(r *http.Request) audit.Actor {
-	return audit.ActorFrom(r, a.p.User.ID, a.p.User.Username)
-}
-
-func (a acting) name() string {
-	return strings.TrimSpace(a.p.User.FirstName + " " + a.p.User.LastName)
+	return acting{c: c, m: c.Membership, page: page, base: officePath(c.Org)}
 }
 
 // note puts a service's refusal on the page, which still shows; it

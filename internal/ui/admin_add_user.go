@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"net/url"
 
@@ -30,8 +31,8 @@ type addUserData struct {
 }
 
 // AddUserShow is GET /orgs/{org}/users/new: step three of seed 001's Add User.
-func (x *Admin) AddUserShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Add User")
+func (x *Admin) AddUserShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Add User")
 	a.page.Data = addUserData{Base: a.base, OrgLevel: a.m.Scope.IsOrg()}
 	return x.view.Render(w, r, "admin-add-user", a.page)
 }
@@ -41,11 +42,11 @@ const employeeSearchLimit = 50
 
 // AddUserEmployeeShow is GET /orgs/{org}/users/new/employee?last_name=:
 // search the office's employees without an account by Last Name, or add one.
-func (x *Admin) AddUserEmployeeShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Add User: find the employee")
+func (x *Admin) AddUserEmployeeShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Add User: find the employee")
 	d := addUserData{Base: a.base, OrgLevel: a.m.Scope.IsOrg(), LastName: r.URL.Query().Get("last_name")}
 	if _, ok := r.URL.Query()["last_name"]; ok {
-		es, err := x.employees.Search(r.Context(), a.m.OrgID, d.LastName, employeeSearchLimit)
+		es, err := x.employees.Search(r.Context(), a.c.Org, d.LastName, employeeSearchLimit)
 		if err != nil {
 			return err
 		}
@@ -57,8 +58,8 @@ func (x *Admin) AddUserEmployeeShow(w http.ResponseWriter, r *http.Request) erro
 
 // AddUserInfoShow is GET /orgs/{org}/users/new/info?employee=: User
 // Information, filled in from the employee when one was selected.
-func (x *Admin) AddUserInfoShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "User Information")
+func (x *Admin) AddUserInfoShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "User Information")
 	in := member.CreateInput{EmployeeID: r.URL.Query().Get("employee"), Credentials: member.CredentialsEmailLink, Role: string(account.RolePortalUser)}
 	return x.renderAddUserInfo(w, r, a, in)
 }
@@ -66,7 +67,7 @@ func (x *Admin) AddUserInfoShow(w http.ResponseWriter, r *http.Request) error {
 func (x *Admin) renderAddUserInfo(w http.ResponseWriter, r *http.Request, a acting, in member.CreateInput) error {
 	d := addUserData{Base: a.base, OrgLevel: a.m.Scope.IsOrg()}
 	if in.EmployeeID != "" {
-		e, err := x.employees.Get(r.Context(), a.m.OrgID, in.EmployeeID)
+		e, err := x.employees.Get(r.Context(), a.c.Org, in.EmployeeID)
 		if err != nil {
 			return err
 		}
@@ -76,7 +77,7 @@ func (x *Admin) renderAddUserInfo(w http.ResponseWriter, r *http.Request, a acti
 			in.MiddleName = e.MiddleInitial
 		}
 	}
-	o, err := x.orgs.Get(r.Context(), a.m.OrgID)
+	o, err := x.orgs.Get(r.Context(), a.c.Org)
 	if err != nil {
 		return err
 	}
@@ -92,8 +93,8 @@ func (x *Admin) renderAddUserInfo(w http.ResponseWriter, r *http.Request, a acti
 // AddUserInfoSubmit is POST /orgs/{org}/users/new/info: the same as POST
 // /v1/orgs/{org}/users. A generated temporary password is this response's
 // only: shown here once; a typed one or an emailed link shows the user.
-func (x *Admin) AddUserInfoSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "User Information")
+func (x *Admin) AddUserInfoSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "User Information")
 	f := r.PostForm
 	in := member.CreateInput{EmployeeID: f.Get("employee_id"), FirstName: f.Get("first_name"), MiddleName: f.Get("middle_name"),
 		LastName: f.Get("last_name"), Email: f.Get("email"), Phone: f.Get("phone"), Username: f.Get("username"), Role: f.Get("role"),
@@ -102,21 +103,21 @@ func (x *Admin) AddUserInfoSubmit(w http.ResponseWriter, r *http.Request) error 
 		a.page.Errors, a.page.Status = web.FieldErrors(map[string]string{"confirm_password": "does not match the password"}), http.StatusBadRequest
 		return x.renderAddUserInfo(w, r, a, in)
 	}
-	c, err := x.members.Create(r.Context(), a.memberAdmin(r), in)
+	made, err := x.members.Create(r.Context(), a.c, in)
 	if err != nil {
 		if err := a.note(err); err != nil {
 			return err
 		}
 		return x.renderAddUserInfo(w, r, a, in)
 	}
-	if c.TemporaryPassword == "" {
+	if made.TemporaryPassword == "" {
 		notice := "user-created"
 		if in.Credentials == member.CredentialsEmailLink {
 			notice = "user-created-link"
 		}
-		return web.Redirect(w, r, a.userPath(c.Detail.ID)+"?"+url.Values{"notice": {notice}}.Encode())
+		return web.Redirect(w, r, a.userPath(made.Detail.ID)+"?"+url.Values{"notice": {notice}}.Encode())
 	}
 	a.page.Title = "User created"
-	a.page.Data = addUserData{Base: a.base, Created: &c}
+	a.page.Data = addUserData{Base: a.base, Created: &made}
 	return x.view.Render(w, r, "admin-add-user-info", a.page)
 }

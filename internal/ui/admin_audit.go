@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"net/url"
 
@@ -18,12 +19,12 @@ type auditData struct {
 
 // AuditShow is GET /orgs/{org}/audit: newest first, paged; the same read
 // as GET /v1/orgs/{org}/audit, and Export is GET /v1/orgs/{org}/audit/export.
-func (x *Admin) AuditShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Audit Log")
+func (x *Admin) AuditShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Audit Log")
 	d := auditData{Base: a.base, Export: "/v1" + a.base + "/audit/export"}
 	limit, cursor, err := httpapi.Page(r)
 	if err == nil {
-		d.Entries, d.Next, err = x.audit.ListAudit(r.Context(), a.m.OrgID, limit, cursor)
+		d.Entries, d.Next, err = x.audit.ListAudit(r.Context(), a.c.Org, limit, cursor)
 	}
 	if err := a.note(err); err != nil {
 		return err

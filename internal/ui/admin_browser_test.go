@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 	"github.com/gatehouse-dev/gatehouse/internal/web/browsertest"
 )
@@ -412,9 +413,9 @@ func keyboardMenu(b *browsertest.Browser, entry string) {
 func TestEmployeesAndUserAccountsByKeyboard(t *testing.T) {
 	b := browsertest.New(t)
 	o := newOffice(t, b, "Fir Hill Dental", "315678901", "fir.admin")
-	roster := employee.Employee{ID: "pms-emp-1", OrgID: o.id, FirstName: "Ravi", LastName: "Rostered", Email: testenv.UniqueEmail("ravi"),
+	roster := employee.Employee{ID: "pms-emp-1", OrgID: ident.OrgID(o.id), FirstName: "Ravi", LastName: "Rostered", Email: testenv.UniqueEmail("ravi"),
 		Title: "Hygienist", Active: true, Source: employee.SourcePMS, CreatedAt: time.Now()}
-	if err := b.H.App.Store.CreateEmployee(context.Background(), roster, audit.Entry{ID: "roster-sync-1", OrgID: o.id, At: time.Now(), Actor: "roster", Action: "employee.create", Target: "employee:pms-emp-1"}); err != nil {
+	if err := b.H.App.Store.CreateEmployee(context.Background(), roster, audit.Entry{ID: "roster-sync-1", OrgID: ident.OrgID(o.id), At: time.Now(), Actor: "roster", Action: "employee.create", Target: "employee:pms-emp-1"}); err != nil {
 		t.Fatal(err)
 	}
 	b.Visit("/")

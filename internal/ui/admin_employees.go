@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"net/url"
 
@@ -20,12 +21,12 @@ type employeesData struct {
 }
 
 // EmployeesShow is GET /orgs/{org}/employees: the same as GET /v1/orgs/{org}/employees.
-func (x *Admin) EmployeesShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Employees")
+func (x *Admin) EmployeesShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Employees")
 	d := employeesData{Base: a.base}
 	limit, cursor, err := httpapi.Page(r)
 	if err == nil {
-		d.Employees, d.Next, err = x.employees.List(r.Context(), a.m.OrgID, limit, cursor)
+		d.Employees, d.Next, err = x.employees.List(r.Context(), a.c.Org, limit, cursor)
 	}
 	if err := a.note(err); err != nil {
 		return err
@@ -38,8 +39,8 @@ func (x *Admin) EmployeesShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 // AddEmployeeShow is GET /orgs/{org}/employees/new: "Add Provider Employee".
-func (x *Admin) AddEmployeeShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Add Provider Employee")
+func (x *Admin) AddEmployeeShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Add Provider Employee")
 	a.page.Data = employeesData{Base: a.base, Then: r.URL.Query().Get("then"), Employee: employee.Employee{Active: true}}
 	return x.view.Render(w, r, "admin-employee", a.page)
 }
@@ -57,11 +58,11 @@ func employeeInput(r *http.Request) (employee.Input, employee.Employee) {
 // AddEmployeeSubmit is POST /orgs/{org}/employees/new: the same as POST
 // /v1/orgs/{org}/employees. From Add User, it returns to the employee
 // search with the new name looked up.
-func (x *Admin) AddEmployeeSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Add Provider Employee")
+func (x *Admin) AddEmployeeSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Add Provider Employee")
 	in, typed := employeeInput(r)
 	then := r.PostForm.Get("then")
-	e, err := x.employees.Create(r.Context(), a.m.OrgID, a.actor(r), in)
+	e, err := x.employees.Create(r.Context(), a.c, in)
 	if err != nil {
 		a.page.Data = employeesData{Base: a.base, Then: then, Employee: typed}
 		return x.refuse(w, r, a, "admin-employee", err)
@@ -73,9 +74,9 @@ func (x *Admin) AddEmployeeSubmit(w http.ResponseWriter, r *http.Request) error 
 }
 
 // EmployeeShow is GET /orgs/{org}/employees/{id}.
-func (x *Admin) EmployeeShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Employee")
-	e, err := x.employees.Get(r.Context(), a.m.OrgID, r.PathValue("id"))
+func (x *Admin) EmployeeShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Employee")
+	e, err := x.employees.Get(r.Context(), a.c.Org, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -85,12 +86,12 @@ func (x *Admin) EmployeeShow(w http.ResponseWriter, r *http.Request) error {
 
 // EmployeeSubmit is POST /orgs/{org}/employees/{id}: the same as PATCH
 // /v1/orgs/{org}/employees/{id}; the Active checkbox is seed 004's.
-func (x *Admin) EmployeeSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Employee")
+func (x *Admin) EmployeeSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Employee")
 	in, typed := employeeInput(r)
 	id := r.PathValue("id")
-	if _, err := x.employees.Update(r.Context(), a.m.OrgID, id, a.actor(r), in); err != nil {
-		cur, gerr := x.employees.Get(r.Context(), a.m.OrgID, id)
+	if _, err := x.employees.Update(r.Context(), a.c, id, in); err != nil {
+		cur, gerr := x.employees.Get(r.Context(), a.c.Org, id)
 		if gerr != nil {
 			return gerr
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"sort"
 	"strings"
@@ -22,17 +23,13 @@ type invitesData struct {
 	Bad []string
 }
 
-func (a acting) inviter() invite.Inviter {
-	return invite.Inviter{Membership: a.m, UserID: a.p.User.ID, Name: a.name()}
-}
-
 // InvitesShow is GET /orgs/{org}/invites/new; after a send, ?sent= holds
 // the new invites' ids and the page shows one result line per email.
-func (x *Admin) InvitesShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Send Registration Links")
+func (x *Admin) InvitesShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Send Registration Links")
 	d := invitesData{Base: a.base}
 	if ids := r.URL.Query().Get("sent"); ids != "" {
-		sent, err := x.invites.Sent(r.Context(), x.inviteStore, a.inviter(), strings.Split(ids, "."))
+		sent, err := x.invites.Sent(r.Context(), x.inviteStore, a.c, strings.Split(ids, "."))
 		if err != nil {
 			return err
 		}
@@ -43,10 +40,10 @@ func (x *Admin) InvitesShow(w http.ResponseWriter, r *http.Request) error {
 
 // InvitesSubmit is POST /orgs/{org}/invites/new: the same as POST
 // /v1/orgs/{org}/invites. Nothing is sent unless every address is good.
-func (x *Admin) InvitesSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Send Registration Links")
+func (x *Admin) InvitesSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Send Registration Links")
 	in := invite.BulkInput{Emails: r.PostForm.Get("emails"), Scope: r.PostForm.Get("scope"), Role: r.PostForm.Get("role")}
-	sent, err := x.invites.CreateMany(r.Context(), x.inviteStore, a.inviter(), in)
+	sent, err := x.invites.CreateMany(r.Context(), x.inviteStore, a.c, in)
 	if err != nil {
 		e, status, ok := refusal(err)
 		if !ok {
@@ -87,7 +84,7 @@ func namedAddresses(fields map[string]string, bad *[]string) map[string]string {
 }
 
 func (x *Admin) renderInvites(w http.ResponseWriter, r *http.Request, a acting, d invitesData, scope, role string) error {
-	o, err := x.orgs.Get(r.Context(), a.m.OrgID)
+	o, err := x.orgs.Get(r.Context(), a.c.Org)
 	if err != nil {
 		return err
 	}

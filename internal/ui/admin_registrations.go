@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
@@ -27,8 +29,8 @@ type consoleRow struct {
 
 // RegistrationsShow is GET /orgs/{org}/registrations?status=: the console,
 // newest first, paged; the same as GET /v1/orgs/{org}/registrations.
-func (x *Admin) RegistrationsShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Registration Console")
+func (x *Admin) RegistrationsShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Registration Console")
 	status := r.URL.Query().Get("status")
 	d := consoleData{Base: a.base, Statuses: []web.Option{{Value: "", Label: "All statuses", Selected: status == ""}}}
 	for _, s := range review.Statuses {
@@ -36,10 +38,10 @@ func (x *Admin) RegistrationsShow(w http.ResponseWriter, r *http.Request) error 
 	}
 	limit, cursor, err := httpapi.Page(r)
 	if err == nil {
+		var o org.Org
 		var entries []review.Entry
-		entries, d.Next, err = x.reviews.List(r.Context(), a.m, status, limit, cursor)
-		if err == nil {
-			err = x.consoleRows(r, a, entries, &d)
+		if o, entries, d.Next, err = x.reviews.List(r.Context(), a.c, status, limit, cursor); err == nil {
+			d.Rows = consoleRows(o, entries)
 		}
 	}
 	if err := a.note(err); err != nil {
@@ -52,23 +54,18 @@ func (x *Admin) RegistrationsShow(w http.ResponseWriter, r *http.Request) error 
 	return x.view.Render(w, r, "admin-registrations", a.page)
 }
 
-func (x *Admin) consoleRows(r *http.Request, a acting, entries []review.Entry, d *consoleData) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	o, err := x.orgs.Get(r.Context(), a.m.OrgID)
-	if err != nil {
-		return err
-	}
+// consoleRows are the console's lines, in seed 001's columns.
+func consoleRows(o org.Org, entries []review.Entry) []consoleRow {
+	var rows []consoleRow
 	for _, e := range entries {
 		row := consoleRow{ID: e.ID, Kind: e.Kind, Status: string(e.Status), Email: e.Email, Submitted: e.CreatedAt, Role: e.Role.DisplayName()}
 		row.OtherIdentifiers, row.IDCodeQualifier, row.ProviderName = review.Identifiers(o, e.NPI)
 		if e.FirstName != "" {
 			row.Name = e.FirstName + " " + e.LastName
 		}
-		d.Rows = append(d.Rows, row)
+		rows = append(rows, row)
 	}
-	return nil
+	return rows
 }
 
 // registrationData is the Provider Registration Details page.
@@ -91,17 +88,17 @@ type registrationData struct {
 // RegistrationShow is GET /orgs/{org}/registrations/{id}, where the
 // reviewer email's link lands: everything the registrant gave (answers
 // masked), the history, and Approve, Deny and Modify while it is open.
-func (x *Admin) RegistrationShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Provider Registration Details")
+func (x *Admin) RegistrationShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Provider Registration Details")
 	return x.renderRegistration(w, r, a, "admin-registration")
 }
 
 func (x *Admin) renderRegistration(w http.ResponseWriter, r *http.Request, a acting, tmpl string) error {
-	reg, err := x.reviews.Get(r.Context(), a.m, r.PathValue("id"))
+	reg, err := x.reviews.Get(r.Context(), a.c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	o, err := x.orgs.Get(r.Context(), a.m.OrgID)
+	o, err := x.orgs.Get(r.Context(), a.c.Org)
 	if err != nil {
 		return err
 	}
@@ -128,37 +125,36 @@ func (x *Admin) renderRegistration(w http.ResponseWriter, r *http.Request, a act
 
 // DenyShow is GET /orgs/{org}/registrations/{id}/deny: the Reason, and the
 // warning that a denial cannot be undone, before it is confirmed.
-func (x *Admin) DenyShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderRegistration(w, r, x.open(r, "Deny the request"), "admin-deny")
+func (x *Admin) DenyShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderRegistration(w, r, x.open(r, c, "Deny the request"), "admin-deny")
 }
 
 // ModifyShow is GET /orgs/{org}/registrations/{id}/modify: another Role,
 // then Approve.
-func (x *Admin) ModifyShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderRegistration(w, r, x.open(r, "Modify and approve the request"), "admin-modify")
+func (x *Admin) ModifyShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderRegistration(w, r, x.open(r, c, "Modify and approve the request"), "admin-modify")
 }
 
 // ApproveSubmit, DenySubmit and ModifySubmit are the decisions: the same
 // as POST /v1/orgs/{org}/registrations/{id}/{approve,deny,modify}.
-func (x *Admin) ApproveSubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.decide(w, r, "Provider Registration Details", "admin-registration", review.DecisionInput{Kind: review.DecisionApprove})
+func (x *Admin) ApproveSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.decide(w, r, c, "Provider Registration Details", "admin-registration", review.DecisionInput{Kind: review.DecisionApprove})
 }
 
-func (x *Admin) DenySubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.decide(w, r, "Deny the request", "admin-deny",
+func (x *Admin) DenySubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.decide(w, r, c, "Deny the request", "admin-deny",
 		review.DecisionInput{Kind: review.DecisionDeny, Reason: r.PostForm.Get("reason"), Note: r.PostForm.Get("note")})
 }
 
-func (x *Admin) ModifySubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.decide(w, r, "Modify and approve the request", "admin-modify",
+func (x *Admin) ModifySubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.decide(w, r, c, "Modify and approve the request", "admin-modify",
 		review.DecisionInput{Kind: review.DecisionModify, Role: r.PostForm.Get("role"), Scope: r.PostForm.Get("scope")})
 }
 
-func (x *Admin) decide(w http.ResponseWriter, r *http.Request, title, tmpl string, in review.DecisionInput) error {
-	a := x.open(r, title)
-	who := review.Reviewer{Membership: a.m, UserID: a.p.User.ID, Name: a.name()}
+func (x *Admin) decide(w http.ResponseWriter, r *http.Request, c caller.Caller, title, tmpl string, in review.DecisionInput) error {
+	a := x.open(r, c, title)
 	id := r.PathValue("id")
-	if _, err := x.reviews.Decide(r.Context(), a.m.OrgID, id, who, in); err != nil {
+	if _, err := x.reviews.Decide(r.Context(), a.c, id, in); err != nil {
 		if err := a.note(err); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,13 +20,13 @@ type settingsData struct {
 }
 
 // SettingsShow is GET /orgs/{org}/settings: the same as GET /v1/orgs/{org}/settings.
-func (x *Admin) SettingsShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Settings")
+func (x *Admin) SettingsShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Settings")
 	return x.renderSettings(w, r, a, settingsData{})
 }
 
 func (x *Admin) renderSettings(w http.ResponseWriter, r *http.Request, a acting, d settingsData) error {
-	v, err := x.settings.Get(r.Context(), a.m.OrgID)
+	v, err := x.settings.Get(r.Context(), a.c)
 	if err != nil {
 		return err
 	}
@@ -39,8 +40,8 @@ func (x *Admin) renderSettings(w http.ResponseWriter, r *http.Request, a acting,
 
 // SettingsSubmit is POST /orgs/{org}/settings: the same as PATCH
 // /v1/orgs/{org}/settings (checkboxes: an unchecked box is false).
-func (x *Admin) SettingsSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Settings")
+func (x *Admin) SettingsSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Settings")
 	f := r.PostForm
 	requireMFA, seesTemp := f.Get("require_mfa") == "on", f.Get("admin_sees_temporary_password") == "on"
 	p := settings.PatchBody{RequireMFA: &requireMFA, AdminSeesTemporaryPassword: &seesTemp}
@@ -51,7 +52,7 @@ func (x *Admin) SettingsSubmit(w http.ResponseWriter, r *http.Request) error {
 		return x.renderSettings(w, r, a, settingsData{MinLen: typed})
 	}
 	p.PasswordMinLength = &n
-	if _, err := x.settings.Update(r.Context(), a.m.OrgID, a.actor(r), p); err != nil {
+	if _, err := x.settings.Update(r.Context(), a.c, p); err != nil {
 		if err := a.note(err); err != nil {
 			return err
 		}
@@ -63,9 +64,9 @@ func (x *Admin) SettingsSubmit(w http.ResponseWriter, r *http.Request) error {
 // CodeWordSubmit is POST /orgs/{org}/settings/code-word: the same as PUT
 // /v1/orgs/{org}/code-word. The new code word is this response's only:
 // shown here once, kept only as a hash.
-func (x *Admin) CodeWordSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Settings")
-	word, err := x.auth.RotateCodeWord(r.Context(), a.p, a.m.OrgID, requestMeta(r))
+func (x *Admin) CodeWordSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Settings")
+	word, err := x.auth.RotateCodeWord(r.Context(), a.c)
 	if err != nil {
 		return err
 	}

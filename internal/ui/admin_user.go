@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"net/url"
 
@@ -47,11 +48,11 @@ func (a acting) userPath(id string) string { return a.base + "/users/" + url.Pat
 
 // user reads the member of the page's path, within the administrator's reach.
 func (x *Admin) user(r *http.Request, a acting) (userData, error) {
-	d, err := x.members.Get(r.Context(), a.memberAdmin(r), r.PathValue("id"))
+	d, err := x.members.Get(r.Context(), a.c, r.PathValue("id"))
 	if err != nil {
 		return userData{}, err
 	}
-	o, err := x.orgs.Get(r.Context(), a.m.OrgID)
+	o, err := x.orgs.Get(r.Context(), a.c.Org)
 	if err != nil {
 		return userData{}, err
 	}
@@ -75,21 +76,21 @@ func (x *Admin) renderUser(w http.ResponseWriter, r *http.Request, a acting, tmp
 }
 
 // UserShow is GET /orgs/{org}/users/{id}: the User Detail page.
-func (x *Admin) UserShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderUser(w, r, x.open(r, "User Detail"), "admin-user")
+func (x *Admin) UserShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderUser(w, r, x.open(r, c, "User Detail"), "admin-user")
 }
 
 // EditUserShow is GET /orgs/{org}/users/{id}/edit; the username is shown, never editable.
-func (x *Admin) EditUserShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderUser(w, r, x.open(r, "Edit User"), "admin-user-edit")
+func (x *Admin) EditUserShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderUser(w, r, x.open(r, c, "Edit User"), "admin-user-edit")
 }
 
 // EditUserSubmit is POST /orgs/{org}/users/{id}/edit: the same as PATCH
 // /v1/orgs/{org}/users/{id}. Role and office are sent only when changed, so
 // an edit of a name never trips over the role rules.
-func (x *Admin) EditUserSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Edit User")
-	cur, err := x.members.Get(r.Context(), a.memberAdmin(r), r.PathValue("id"))
+func (x *Admin) EditUserSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Edit User")
+	cur, err := x.members.Get(r.Context(), a.c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (x *Admin) EditUserSubmit(w http.ResponseWriter, r *http.Request) error {
 	if scope := f.Get("scope"); scope != "" && scope != cur.Scope {
 		p.Scope = &scope
 	}
-	if _, err := x.members.Update(r.Context(), a.memberAdmin(r), cur.ID, p); err != nil {
+	if _, err := x.members.Update(r.Context(), a.c, cur.ID, p); err != nil {
 		if err := a.note(err); err != nil {
 			return err
 		}
@@ -122,20 +123,20 @@ func ptr(s string) *string { return &s }
 
 // ResetPasswordShow is GET /orgs/{org}/users/{id}/reset-password: what a
 // reset does, before it is done.
-func (x *Admin) ResetPasswordShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderUser(w, r, x.open(r, "Reset Password"), "admin-user-reset")
+func (x *Admin) ResetPasswordShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderUser(w, r, x.open(r, c, "Reset Password"), "admin-user-reset")
 }
 
 // ResetPasswordSubmit is POST /orgs/{org}/users/{id}/reset-password: the
 // same as POST /v1/orgs/{org}/users/{id}/reset-password. The temporary
 // password is this response's only: shown here once, never stored readable.
-func (x *Admin) ResetPasswordSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Reset Password")
+func (x *Admin) ResetPasswordSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Reset Password")
 	d, err := x.user(r, a)
 	if err != nil {
 		return err
 	}
-	res, err := x.members.ResetPassword(r.Context(), a.memberAdmin(r), d.User.ID)
+	res, err := x.members.ResetPassword(r.Context(), a.c, d.User.ID)
 	if err != nil {
 		a.page.Data = d
 		return x.refuse(w, r, a, "admin-user-reset", err)
@@ -146,47 +147,47 @@ func (x *Admin) ResetPasswordSubmit(w http.ResponseWriter, r *http.Request) erro
 }
 
 // DeleteUserShow is GET /orgs/{org}/users/{id}/delete: the confirmation.
-func (x *Admin) DeleteUserShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderUser(w, r, x.open(r, "Delete User"), "admin-user-delete")
+func (x *Admin) DeleteUserShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderUser(w, r, x.open(r, c, "Delete User"), "admin-user-delete")
 }
 
 // DeleteUserSubmit is POST /orgs/{org}/users/{id}/delete: the logical
 // delete, the same as DELETE /v1/orgs/{org}/users/{id}.
-func (x *Admin) DeleteUserSubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.act(w, r, "Delete User", "admin-user-delete", "user-deleted", func(a acting, id string) error {
-		return x.members.Delete(r.Context(), a.memberAdmin(r), id)
+func (x *Admin) DeleteUserSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.act(w, r, c, "Delete User", "admin-user-delete", "user-deleted", func(a acting, id string) error {
+		return x.members.Delete(r.Context(), a.c, id)
 	})
 }
 
 // ReactivateUserSubmit is POST /orgs/{org}/users/{id}/reactivate.
-func (x *Admin) ReactivateUserSubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.act(w, r, "User Detail", "admin-user", "user-reactivated", func(a acting, id string) error {
-		_, err := x.members.Reactivate(r.Context(), a.memberAdmin(r), id)
+func (x *Admin) ReactivateUserSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.act(w, r, c, "User Detail", "admin-user", "user-reactivated", func(a acting, id string) error {
+		_, err := x.members.Reactivate(r.Context(), a.c, id)
 		return err
 	})
 }
 
 // LockUserSubmit and UnlockUserSubmit are POST /orgs/{org}/users/{id}/lock
 // and /unlock: the same as PATCH /v1/orgs/{org}/users/{id} with locked.
-func (x *Admin) LockUserSubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.setLocked(w, r, true, "user-locked")
+func (x *Admin) LockUserSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.setLocked(w, r, c, true, "user-locked")
 }
 
-func (x *Admin) UnlockUserSubmit(w http.ResponseWriter, r *http.Request) error {
-	return x.setLocked(w, r, false, "user-unlocked")
+func (x *Admin) UnlockUserSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.setLocked(w, r, c, false, "user-unlocked")
 }
 
-func (x *Admin) setLocked(w http.ResponseWriter, r *http.Request, locked bool, notice string) error {
-	return x.act(w, r, "User Detail", "admin-user", notice, func(a acting, id string) error {
-		_, err := x.members.Update(r.Context(), a.memberAdmin(r), id, member.Patch{Locked: &locked})
+func (x *Admin) setLocked(w http.ResponseWriter, r *http.Request, c caller.Caller, locked bool, notice string) error {
+	return x.act(w, r, c, "User Detail", "admin-user", notice, func(a acting, id string) error {
+		_, err := x.members.Update(r.Context(), a.c, id, member.Patch{Locked: &locked})
 		return err
 	})
 }
 
 // act runs one change of a user and returns to the User Detail page, or
 // shows the refusal on the page the form was on.
-func (x *Admin) act(w http.ResponseWriter, r *http.Request, title, tmpl, notice string, change func(acting, string) error) error {
-	a := x.open(r, title)
+func (x *Admin) act(w http.ResponseWriter, r *http.Request, c caller.Caller, title, tmpl, notice string, change func(acting, string) error) error {
+	a := x.open(r, c, title)
 	id := r.PathValue("id")
 	if err := change(a, id); err != nil {
 		if err := a.note(err); err != nil {
@@ -200,17 +201,17 @@ func (x *Admin) act(w http.ResponseWriter, r *http.Request, title, tmpl, notice 
 // PrivilegesShow is GET /orgs/{org}/users/{id}/privileges: Username
 // Privileges (seed 000), a choice per module of Full Access, View Only or
 // No Access, offering no more than the administrator holds.
-func (x *Admin) PrivilegesShow(w http.ResponseWriter, r *http.Request) error {
-	return x.renderUser(w, r, x.open(r, "Username Privileges"), "admin-privileges")
+func (x *Admin) PrivilegesShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	return x.renderUser(w, r, x.open(r, c, "Username Privileges"), "admin-privileges")
 }
 
 // PrivilegesSubmit is POST /orgs/{org}/users/{id}/privileges: the same as
 // PUT /v1/orgs/{org}/users/{id}/privileges. Only levels that differ from
 // the role's defaults are kept as the user's own, so a later role change
 // still brings that role's defaults.
-func (x *Admin) PrivilegesSubmit(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "Username Privileges")
-	cur, err := x.members.Get(r.Context(), a.memberAdmin(r), r.PathValue("id"))
+func (x *Admin) PrivilegesSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "Username Privileges")
+	cur, err := x.members.Get(r.Context(), a.c, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -224,8 +225,8 @@ func (x *Admin) PrivilegesSubmit(w http.ResponseWriter, r *http.Request) error {
 			levels[string(mod)] = v
 		}
 	}
-	return x.act(w, r, "Username Privileges", "admin-privileges", "privileges-saved", func(a acting, id string) error {
-		_, err := x.members.SetPrivileges(r.Context(), a.memberAdmin(r), id, levels)
+	return x.act(w, r, c, "Username Privileges", "admin-privileges", "privileges-saved", func(a acting, id string) error {
+		_, err := x.members.SetPrivileges(r.Context(), a.c, id, levels)
 		return err
 	})
 }

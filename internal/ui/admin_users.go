@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"net/url"
 
@@ -33,10 +34,10 @@ type userRow struct {
 // UsersShow is GET /orgs/{org}/users: search by First Name, Last Name,
 // Username, User Role, Office, Locked and Deleted; the same filters and
 // service as GET /v1/orgs/{org}/users, and Export is its CSV twin.
-func (x *Admin) UsersShow(w http.ResponseWriter, r *http.Request) error {
-	a := x.open(r, "User List")
+func (x *Admin) UsersShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	a := x.open(r, c, "User List")
 	q := r.URL.Query()
-	o, err := x.orgs.Get(r.Context(), a.m.OrgID)
+	o, err := x.orgs.Get(r.Context(), a.c.Org)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (x *Admin) UsersShow(w http.ResponseWriter, r *http.Request) error {
 		var limit int
 		var cursor string
 		if limit, cursor, err = httpapi.Page(r); err == nil {
-			page, next, err = x.members.List(r.Context(), a.memberAdmin(r), f, limit, cursor)
+			page, next, err = x.members.List(r.Context(), a.c, f, limit, cursor)
 		}
 	}
 	if err := a.note(err); err != nil {

@@ -175,3 +175,60 @@ func TestAccountAccessLinksSwitchesAndSignsOutEverywhere(t *testing.T) {
 		t.Fatalf("home after sign out everywhere: %s", b.Location())
 	}
 }
+
+// TestSignedInPersonJoinsFromAnInvite: a person who already has a login
+// follows another office's invite, presses "Join", and works there.
+func TestSignedInPersonJoinsFromAnInvite(t *testing.T) {
+	b := browsertest.New(t)
+	b.H.NewAdminOrg("Hazel Orthopedics", "309012345", "hazel.admin")
+	orgID, admin := b.H.NewAdminOrg("Rowan Rehab", "310123456", "rowan.admin")
+	me := b.H.Do("GET", "/v1/me", nil, "Authorization", "Bearer "+b.H.Login("hazel.admin", adminPassword))
+	email, _ := me.Body["user"].(map[string]any)["email"].(string)
+	if r := b.H.Do("POST", "/v1/orgs/"+orgID+"/invites", map[string]string{"emails": email, "scope": "org", "role": "portal-user"},
+		"Authorization", "Bearer "+admin); r.Status >= 300 {
+		t.Fatalf("invite: %d %s", r.Status, r.Raw)
+	}
+	signIn(b, "hazel.admin", adminPassword)
+	b.Visit(b.EmailLink(email, "/invites/"))
+	b.Expect("Rowan Rehab", "signed in as hazel.admin")
+	b.Press("Join")
+	if got := b.TextOf(".office-name"); got != "Rowan Rehab" {
+		t.Fatalf("current office after joining: %q\n%s", got, b.Text())
+	}
+	b.Choose("Switch office", "Hazel Orthopedics")
+	b.Press("Switch")
+	if got := b.TextOf(".office-name"); got != "Hazel Orthopedics" {
+		t.Fatalf("current office after switching back: %q", got)
+	}
+}
+
+// TestAddUsernameMakesAMasterLogin walks seed 000's "Allow Account Access":
+// a new username and password become the master login, with the offices of
+// the login that made it; a taken username is refused next to the field.
+func TestAddUsernameMakesAMasterLogin(t *testing.T) {
+	b := browsertest.New(t)
+	b.H.NewAdminOrg("Linden Family Medicine", "311234567", "linden.admin")
+	b.H.NewAdminOrg("Spruce Vision", "312345678", "spruce.admin")
+	signIn(b, "linden.admin", adminPassword)
+	b.Visit("/account")
+	b.Fill("New Username", "spruce.admin")
+	b.Fill("New Password", "bright kites over green hills")
+	b.Fill("Your current password", adminPassword)
+	b.Press("Add Username")
+	if a := b.Alert(); !strings.Contains(a, "New Username: is taken") {
+		t.Fatalf("taken username: alert %q", a)
+	}
+	b.Fill("New Username", "linden.master")
+	b.Fill("New Password", "bright kites over green hills")
+	b.Fill("Your current password", adminPassword)
+	b.Press("Add Username")
+	b.Expect("Your new username is ready")
+
+	signIn(b, "linden.master", "bright kites over green hills")
+	// The master login is a site administrator of the office too, so it
+	// enrols its own second factor first.
+	if !strings.HasSuffix(b.Location(), "/account/two-factor") {
+		t.Fatalf("master login after sign-in: %s", b.Location())
+	}
+	b.Expect("Linden Family Medicine", "Site Administrator")
+}

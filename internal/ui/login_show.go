@@ -1,9 +1,9 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/web"
 	"github.com/gatehouse-dev/gatehouse/internal/web/form"
 )
@@ -15,9 +15,9 @@ type loginData struct {
 }
 
 // LoginShow is GET /login. A signed-in person goes home.
-func (x *Pages) LoginShow(w http.ResponseWriter, r *http.Request) error {
+func (x *Pages) LoginShow(w http.ResponseWriter, r *http.Request, c caller.Caller, signedIn bool) error {
 	next := localPath(r.URL.Query().Get("next"), "")
-	if _, ok := auth.FromContext(r.Context()); ok {
+	if signedIn {
 		return web.Redirect(w, r, localPath(next, web.HomePath))
 	}
 	return x.view.Render(w, r, "login", web.Page{Title: "Sign in", Notice: noticeOf(r), Form: form.Login{Next: next}, Data: loginData{}})

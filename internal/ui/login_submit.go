@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
@@ -50,9 +51,8 @@ func (x *Pages) LoginSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // LogoutSubmit is POST /logout: the session ends and the person lands on /login.
-func (x *Pages) LogoutSubmit(w http.ResponseWriter, r *http.Request) error {
-	p, _ := auth.FromContext(r.Context())
-	if err := x.sessions.End(r.Context(), p.Session.ID); err != nil {
+func (x *Pages) LogoutSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	if err := x.sessions.End(r.Context(), c.Session.ID); err != nil {
 		return err
 	}
 	http.SetCookie(w, auth.SessionCookie("", time0))

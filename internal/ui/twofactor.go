@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"html/template"
 	"image/png"
 	"net/http"
 
 	"github.com/pquerna/otp"
 
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
 
@@ -26,25 +26,25 @@ type twoFactorData struct {
 
 // TwoFactorShow is GET /account/two-factor: two-step sign-in (F3, F20).
 // A site administrator without a second factor is sent here after sign-in.
-func (x *Pages) TwoFactorShow(w http.ResponseWriter, r *http.Request) error {
-	p, page := signedIn(r, "Two-step sign-in")
-	return x.renderTwoFactor(w, r, p, page)
+func (x *Pages) TwoFactorShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	page := signedIn(c, "Two-step sign-in")
+	return x.renderTwoFactor(w, r, c, page)
 }
 
 // TwoFactorStart is POST /account/two-factor/start: the password again, then
 // the same as POST /v1/auth/mfa/totp; the page then shows the QR code.
-func (x *Pages) TwoFactorStart(w http.ResponseWriter, r *http.Request) error {
-	p, page := signedIn(r, "Two-step sign-in")
-	err := x.auth.Reauthenticate(r.Context(), p, r.PostForm.Get("current_password"))
+func (x *Pages) TwoFactorStart(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	page := signedIn(c, "Two-step sign-in")
+	err := x.auth.Reauthenticate(r.Context(), c, r.PostForm.Get("current_password"))
 	if err == nil {
-		_, err = x.auth.StartTOTP(r.Context(), p)
+		_, err = x.auth.StartTOTP(r.Context(), c)
 	}
 	if err != nil {
 		e, status, ok := refusal(err)
 		if !ok {
 			return err
 		}
-		page.Errors, page.Status, page.Data = e, status, twoFactorData{Enabled: p.User.MFAEnabled}
+		page.Errors, page.Status, page.Data = e, status, twoFactorData{Enabled: c.User.MFAEnabled}
 		return x.view.Render(w, r, "two-factor", page)
 	}
 	return web.Redirect(w, r, web.TwoFactorPath)
@@ -53,16 +53,16 @@ func (x *Pages) TwoFactorStart(w http.ResponseWriter, r *http.Request) error {
 // TwoFactorVerify is POST /account/two-factor/verify: the same as POST
 // /v1/auth/mfa/totp/verify. The recovery codes are this response's and
 // nobody's after it: they are shown here, once, and never stored readable.
-func (x *Pages) TwoFactorVerify(w http.ResponseWriter, r *http.Request) error {
-	p, page := signedIn(r, "Two-step sign-in")
-	codes, err := x.auth.VerifyTOTP(r.Context(), p, r.PostForm.Get("otp"))
+func (x *Pages) TwoFactorVerify(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	page := signedIn(c, "Two-step sign-in")
+	codes, err := x.auth.VerifyTOTP(r.Context(), c, r.PostForm.Get("otp"))
 	if err != nil {
 		e, status, ok := refusal(err)
 		if !ok {
 			return err
 		}
 		page.Errors, page.Status = e, status
-		return x.renderTwoFactor(w, r, p, page)
+		return x.renderTwoFactor(w, r, c, page)
 	}
 	page.Title = "Save your recovery codes"
 	page.Data = twoFactorData{Enabled: true, RecoveryCodes: codes}
@@ -70,9 +70,9 @@ func (x *Pages) TwoFactorVerify(w http.ResponseWriter, r *http.Request) error {
 }
 
 // renderTwoFactor renders the enrolment page, with the pending secret if one was started.
-func (x *Pages) renderTwoFactor(w http.ResponseWriter, r *http.Request, p auth.Principal, page web.Page) error {
-	d := twoFactorData{Enabled: p.User.MFAEnabled}
-	if e, ok := x.auth.PendingEnrolment(p); ok {
+func (x *Pages) renderTwoFactor(w http.ResponseWriter, r *http.Request, c caller.Caller, page web.Page) error {
+	d := twoFactorData{Enabled: c.User.MFAEnabled}
+	if e, ok := x.auth.PendingEnrolment(c); ok {
 		qr, err := qrPNG(e.OTPAuthURL)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"net/http"
 	"strings"
 
@@ -34,18 +35,18 @@ func New(view *web.Renderer, authSvc *auth.Service, sessions auth.Sessions, invi
 
 // frameOf is the signed-in frame of a principal: the current office (the
 // session's, else the first active one) and every office to switch to.
-func frameOf(p auth.Principal) *web.Frame {
-	f := &web.Frame{Name: strings.TrimSpace(p.User.FirstName + " " + p.User.LastName), Restricted: p.User.PasswordChangeRequired}
+func frameOf(c caller.Caller) *web.Frame {
+	f := &web.Frame{Name: strings.TrimSpace(c.User.FirstName + " " + c.User.LastName), Restricted: c.User.PasswordChangeRequired}
 	if f.Name == "" {
-		f.Name = p.User.Username
+		f.Name = c.User.Username
 	}
-	for _, m := range p.Memberships {
+	for _, m := range c.Memberships {
 		if !m.Active {
 			continue
 		}
 		o := web.Office{ID: m.OrgID, Name: m.OrgName, ClientName: m.ClientName, Role: m.Role.DisplayName()}
 		f.Offices = append(f.Offices, o)
-		if m.OrgID == p.Session.ActiveOrgID || (f.Current.ID == "" && p.Session.ActiveOrgID == "") {
+		if m.OrgID == c.Session.ActiveOrgID || (f.Current.ID == "" && c.Session.ActiveOrgID == "") {
 			f.Current = o
 			f.AdminLinks = adminLinks(m)
 		}
@@ -54,17 +55,16 @@ func frameOf(p auth.Principal) *web.Frame {
 }
 
 // signedIn is the page data of a signed-in page.
-func signedIn(r *http.Request, title string) (auth.Principal, web.Page) {
-	p, _ := auth.FromContext(r.Context())
-	return p, web.Page{Title: title, Frame: frameOf(p)}
+func signedIn(c caller.Caller, title string) web.Page {
+	return web.Page{Title: title, Frame: frameOf(c)}
 }
 
 // problems turns a form's own findings into a refusal to show, or nil.
-func problems(p form.Problems) *web.Errors {
-	if len(p) == 0 {
+func problems(c form.Problems) *web.Errors {
+	if len(c) == 0 {
 		return nil
 	}
-	e := web.FieldErrors(p)
+	e := web.FieldErrors(c)
 	return &e
 }
 
@@ -101,6 +101,7 @@ var notices = map[string]string{
 	"passkey-deleted":  "The passkey has been removed.",
 	"passkey-added":    "The passkey has been added.",
 	"session-ended":    "The session has ended.",
+	"username-added":   "Your new username is ready and this login is linked to it. Sign in with the new username now.",
 }
 
 func noticeOf(r *http.Request) string { return notices[r.URL.Query().Get("notice")] }

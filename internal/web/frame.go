@@ -1,5 +1,7 @@
 package web
 
+import "github.com/gatehouse-dev/gatehouse/internal/ident"
+
 // Frame is the top of every signed-in page: who is signed in, the office
 // they act in (and its client, where there is one) and the offices they can
 // switch to (seed 000's provider drop-down, seed 003's portal toggle).
@@ -18,7 +20,7 @@ type Frame struct {
 
 // Office is one office a login belongs to.
 type Office struct {
-	ID         string
+	ID         ident.OrgID
 	Name       string
 	ClientName string
 	Role       string // display name of the role there

@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
@@ -38,11 +39,11 @@ func newMember(t *testing.T, h *stacktest.Harness, orgID, username string, role 
 	if mutate != nil {
 		mutate(&u)
 	}
-	o, err := h.App.Orgs.Get(context.Background(), orgID)
+	o, err := h.App.Orgs.Get(context.Background(), ident.OrgID(orgID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := account.Membership{UserID: u.ID, OrgID: orgID, OrgName: o.Name, Role: role, Scope: account.OrgScope, Active: true, CreatedAt: now}
+	m := account.Membership{UserID: u.ID, OrgID: ident.OrgID(orgID), OrgName: o.Name, Role: role, Scope: account.OrgScope, Active: true, CreatedAt: now}
 	if err := h.App.Store.CreateUser(context.Background(), u, m); err != nil {
 		t.Fatal(err)
 	}
@@ -220,6 +221,7 @@ func TestSiteAdministratorMustEnrolTOTP(t *testing.T) {
 	if r.Status != 200 || r.Body["mfa_required"] != true {
 		t.Fatalf("login: %d %s", r.Status, r.Raw)
 	}
+	assurance(t, h, tok, false)
 	for _, path := range []string{"/v1/me/sessions"} {
 		if r := h.Do("GET", path, nil, bearer(tok)...); r.Status != 403 || r.ErrCode() != "mfa_enrolment_required" {
 			t.Fatalf("GET %s before enrolment: %d %s", path, r.Status, r.Raw)
@@ -245,6 +247,7 @@ func TestSiteAdministratorMustEnrolTOTP(t *testing.T) {
 	if r := h.Do("GET", "/v1/me", nil, bearer(tok)...); r.Status != 200 || r.Body["user"].(map[string]any)["mfa_enabled"] != true {
 		t.Fatalf("me after enrolment: %d %s", r.Status, r.Raw)
 	}
+	assurance(t, h, tok, true) // the enrolling code was a second factor presented in this session
 	if r := h.Do("PUT", "/v1/orgs/"+orgID+"/code-word", nil, bearer(tok)...); r.Status != 200 {
 		t.Fatalf("code word after enrolment: %d %s", r.Status, r.Raw)
 	}
@@ -263,9 +266,11 @@ func TestSiteAdministratorMustEnrolTOTP(t *testing.T) {
 		t.Fatalf("replayed enrolment code: %d %s", r.Status, r.Raw)
 	}
 	next := currentCode(t, secret, now.Add(30*time.Second))
-	if r := login(next); r.Status != 200 {
-		t.Fatalf("next step's code: %d %s", r.Status, r.Raw)
+	withCode := login(next)
+	if withCode.Status != 200 {
+		t.Fatalf("next step's code: %d %s", withCode.Status, withCode.Raw)
 	}
+	assurance(t, h, withCode.Body["token"].(string), true)
 	if r := login(next); r.Status != 401 || r.ErrCode() != "invalid_otp" {
 		t.Fatalf("replayed code: %d %s", r.Status, r.Raw)
 	}
@@ -278,6 +283,20 @@ func TestSiteAdministratorMustEnrolTOTP(t *testing.T) {
 	}
 	if r := h.Do("POST", "/v1/auth/mfa/totp", nil, bearer(tok)...); r.Status != 409 {
 		t.Fatalf("second enrolment: %d %s", r.Status, r.Raw)
+	}
+}
+
+// assurance checks what the session of token records: password only, or a
+// second factor presented (and when).
+func assurance(t *testing.T, h *stacktest.Harness, token string, second bool) {
+	t.Helper()
+	sess, err := h.App.Store.GetSession(context.Background(), session.HashToken(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := caller.Caller{Session: sess}
+	if got := c.Assurance(); got.SecondFactor() != second || got.PasswordAt.IsZero() || second && got.SecondFactorAt.Before(sess.CreatedAt) {
+		t.Fatalf("assurance %+v, want second factor %v", got, second)
 	}
 }
 
@@ -298,7 +317,7 @@ func TestResetWithCodeWord(t *testing.T) {
 	if rot.Status != 200 || len(word) != 14 {
 		t.Fatalf("rotate: %d %s", rot.Status, rot.Raw)
 	}
-	o, _ := h.App.Orgs.Get(context.Background(), orgID)
+	o, _ := h.App.Orgs.Get(context.Background(), ident.OrgID(orgID))
 	if !strings.HasPrefix(o.Settings.CodeWordHash, "$argon2id$") || strings.Contains(o.Settings.CodeWordHash, word) {
 		t.Fatalf("code word not stored as a hash: %q", o.Settings.CodeWordHash)
 	}
@@ -445,9 +464,9 @@ func TestOrgRequiringMFAHoldsItsMembers(t *testing.T) {
 	h := stacktest.New(t)
 	orgID, _ := h.NewAdminOrg("Strict Clinic", "310000009", "strict.admin")
 	newMember(t, h, orgID, "strict.user", account.RoleProviderAdmin, nil)
-	o, _ := h.App.Orgs.Get(context.Background(), orgID)
+	o, _ := h.App.Orgs.Get(context.Background(), ident.OrgID(orgID))
 	o.Settings.RequireMFA = true
-	if err := h.App.Store.UpdateOrgSettings(context.Background(), orgID, o.Settings); err != nil {
+	if err := h.App.Store.UpdateOrgSettings(context.Background(), ident.OrgID(orgID), o.Settings); err != nil {
 		t.Fatal(err)
 	}
 	r := h.Do("POST", "/v1/auth/login", map[string]string{"username": "strict.user", "password": memberPassword})

@@ -130,6 +130,7 @@ func TestPasskeyRegistrationAndSignIn(t *testing.T) {
 	key := newSoftKey()
 	orgID, tok := newPasskeyAdmin(t, h, "Passkey Clinic", "320000001", "pk.admin", key)
 
+	assurance(t, h, tok, true) // registering the passkey presented it in this session
 	// F20 gate satisfied by the passkey alone, on the same session.
 	if r := h.Do("GET", "/v1/orgs/"+orgID+"/users", nil, bearer(tok)...); r.Status != 200 {
 		t.Fatalf("site administrator with a passkey: %d %s", r.Status, r.Raw)
@@ -180,6 +181,7 @@ func TestPasskeyRegistrationAndSignIn(t *testing.T) {
 		t.Fatalf("no session cookie: %v", r.Header)
 	}
 	tok2 := r.Body["token"].(string)
+	assurance(t, h, tok2, true)
 	if r := h.Do("GET", "/v1/orgs/"+orgID+"/users", nil, bearer(tok2)...); r.Status != 200 {
 		t.Fatalf("session from a passkey sign-in: %d %s", r.Status, r.Raw)
 	}

@@ -16,6 +16,7 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/workflow/sfn"
 )
@@ -53,7 +54,7 @@ func ResumeReviews(ctx context.Context, awsCfg aws.Config, table, stateMachineAR
 			return resumed, fmt.Errorf("resume review of %s: %w", r.ID, err)
 		}
 		secs := func(d time.Duration) int64 { return max(1, int64(d/time.Second)) }
-		in, err := json.Marshal(review.ExecutionInput{RegistrationID: r.ID, OrgID: r.OrgID,
+		in, err := json.Marshal(review.ExecutionInput{RegistrationID: r.ID, OrgID: ident.OrgID(r.OrgID),
 			VerificationTimeoutSeconds: secs(time.Until(parseSubmitted(r.SubmittedAt).Add(s.VerificationWindow))),
 			ReviewTimeoutSeconds:       secs(s.ReviewTimeout)})
 		if err != nil {

@@ -3,8 +3,6 @@ package dynamo_test
 import (
 	"bufio"
 	"context"
-	"github.com/gatehouse-dev/gatehouse/internal/auth"
-	"github.com/pquerna/otp/totp"
 	"net/http"
 	"runtime"
 	"sort"
@@ -14,8 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/pquerna/otp/totp"
+
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack"
 	"github.com/gatehouse-dev/gatehouse/internal/app"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -39,7 +42,7 @@ const benchMembers = 20000
 // calls per request and (export) the peak heap of the process.
 func BenchmarkUserAdmin20k(b *testing.B) {
 	o := newBenchOffice(b, benchMembers)
-	counter, get := o.counter, func(path string) *http.Response { return o.get("/v1/orgs/" + o.id + path) }
+	counter, get := o.counter, func(path string) *http.Response { return o.get("/v1/orgs/" + o.id.String() + path) }
 
 	b.Run("list-page-50", func(b *testing.B) {
 		var lat []time.Duration
@@ -83,7 +86,7 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 type benchOffice struct {
 	b       *testing.B
 	a       *app.App
-	id      string
+	id      ident.OrgID
 	name    string
 	api     string
 	token   string
@@ -120,7 +123,7 @@ func newBenchOffice(b *testing.B, members int) benchOffice {
 		b.Fatal(err)
 	}
 	// A site administrator acts only once enrolled in MFA (F20).
-	p := auth.Principal{Session: res.Session, User: res.User, Memberships: res.Memberships}
+	p := caller.Caller{Session: res.Session, User: res.User, Memberships: res.Memberships}
 	enrol, err := a.Auth.StartTOTP(ctx, p)
 	if err != nil {
 		b.Fatal(err)

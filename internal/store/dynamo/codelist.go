@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 var _ codelist.Store = (*Store)(nil)
@@ -24,7 +25,7 @@ var _ codelist.Store = (*Store)(nil)
 type codeRecord struct {
 	PK, SK      string
 	Type        string
-	OrgID       string
+	OrgID       ident.OrgID
 	Kind        string
 	Code        string
 	Description string
@@ -33,7 +34,7 @@ type codeRecord struct {
 	CreatedAt string
 }
 
-func toCodeRecord(orgID string, e codelist.Entry) codeRecord {
+func toCodeRecord(orgID ident.OrgID, e codelist.Entry) codeRecord {
 	return codeRecord{PK: codeListPK(orgID, string(e.Kind)), SK: codeSK(e.Code), Type: "Code", OrgID: orgID, Kind: string(e.Kind),
 		Code: e.Code, Description: e.Description, Search: strings.ToLower(e.Code + " " + e.Description), CreatedAt: formatTime(e.CreatedAt)}
 }
@@ -43,7 +44,7 @@ func (r codeRecord) entry() codelist.Entry {
 }
 
 // AddCode writes a new code with its audit entry.
-func (s *Store) AddCode(ctx context.Context, orgID string, e codelist.Entry, a audit.Entry) error {
+func (s *Store) AddCode(ctx context.Context, orgID ident.OrgID, e codelist.Entry, a audit.Entry) error {
 	ci, err := s.putNewTx(toCodeRecord(orgID, e))
 	if err != nil {
 		return err
@@ -60,7 +61,7 @@ func (s *Store) AddCode(ctx context.Context, orgID string, e codelist.Entry, a a
 }
 
 // DeleteCode removes a code with its audit entry.
-func (s *Store) DeleteCode(ctx context.Context, orgID string, kind codelist.Kind, code string, a audit.Entry) error {
+func (s *Store) DeleteCode(ctx context.Context, orgID ident.OrgID, kind codelist.Kind, code string, a audit.Entry) error {
 	ai, err := s.auditItem(a)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (s *Store) DeleteCode(ctx context.Context, orgID string, kind codelist.Kind
 // Query of limit items; with q the match is a FilterExpression and a page
 // reads at most filteredCalls Queries of filteredRead items (it may come
 // back short, with a next_cursor), like the user list.
-func (s *Store) ListCodes(ctx context.Context, orgID string, kind codelist.Kind, q string, limit int, cursor string) ([]codelist.Entry, string, error) {
+func (s *Store) ListCodes(ctx context.Context, orgID ident.OrgID, kind codelist.Kind, q string, limit int, cursor string) ([]codelist.Entry, string, error) {
 	pk := codeListPK(orgID, string(kind))
 	start, err := decodeCursor(cursor, attrPK, pk)
 	if err != nil {
@@ -132,7 +133,7 @@ func (s *Store) ListCodes(ctx context.Context, orgID string, kind codelist.Kind,
 }
 
 // AllCodes reads a whole list, page by page (1 MB per Query).
-func (s *Store) AllCodes(ctx context.Context, orgID string, kind codelist.Kind) ([]codelist.Entry, error) {
+func (s *Store) AllCodes(ctx context.Context, orgID ident.OrgID, kind codelist.Kind) ([]codelist.Entry, error) {
 	var out []codelist.Entry
 	err := s.eachCodePage(ctx, orgID, kind, "", func(items []map[string]types.AttributeValue) error {
 		var recs []codeRecord
@@ -148,7 +149,7 @@ func (s *Store) AllCodes(ctx context.Context, orgID string, kind codelist.Kind) 
 }
 
 // CodeSet reads the codes of a list (only the sort keys: about 30 bytes each).
-func (s *Store) CodeSet(ctx context.Context, orgID string, kind codelist.Kind) (map[string]bool, error) {
+func (s *Store) CodeSet(ctx context.Context, orgID ident.OrgID, kind codelist.Kind) (map[string]bool, error) {
 	out := map[string]bool{}
 	err := s.eachCodePage(ctx, orgID, kind, "SK", func(items []map[string]types.AttributeValue) error {
 		for _, it := range items {
@@ -159,7 +160,7 @@ func (s *Store) CodeSet(ctx context.Context, orgID string, kind codelist.Kind) (
 	return out, err
 }
 
-func (s *Store) eachCodePage(ctx context.Context, orgID string, kind codelist.Kind, projection string, page func([]map[string]types.AttributeValue) error) error {
+func (s *Store) eachCodePage(ctx context.Context, orgID ident.OrgID, kind codelist.Kind, projection string, page func([]map[string]types.AttributeValue) error) error {
 	in := &dynamodb.QueryInput{
 		TableName: &s.table, KeyConditionExpression: aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(codeListPK(orgID, string(kind)))},
@@ -194,7 +195,7 @@ const (
 // A transaction cancelled because some codes appeared meanwhile is retried
 // without them (they are counted as existed), so nothing is overwritten and
 // a retried copy writes each code at most once.
-func (s *Store) PutNewCodes(ctx context.Context, orgID string, kind codelist.Kind, entries []codelist.Entry) (written, existed int, err error) {
+func (s *Store) PutNewCodes(ctx context.Context, orgID ident.OrgID, kind codelist.Kind, entries []codelist.Entry) (written, existed int, err error) {
 	batches := make(chan []codelist.Entry)
 	var mu sync.Mutex
 	var firstErr error
@@ -222,7 +223,7 @@ func (s *Store) PutNewCodes(ctx context.Context, orgID string, kind codelist.Kin
 	return written, existed, firstErr
 }
 
-func (s *Store) putCodeBatch(ctx context.Context, orgID string, batch []codelist.Entry) (written, existed int, err error) {
+func (s *Store) putCodeBatch(ctx context.Context, orgID ident.OrgID, batch []codelist.Entry) (written, existed int, err error) {
 	for len(batch) > 0 {
 		items := make([]types.TransactWriteItem, 0, len(batch))
 		for _, e := range batch {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 var _ employee.Store = (*Store)(nil)
@@ -19,7 +20,7 @@ type employeeRecord struct {
 	PK, SK        string
 	Type          string
 	ID            string
-	OrgID         string
+	OrgID         ident.OrgID
 	FirstName     string
 	LastName      string
 	MiddleInitial string `dynamodbav:",omitempty"`
@@ -62,7 +63,7 @@ func (s *Store) CreateEmployee(ctx context.Context, e employee.Employee, a audit
 }
 
 // GetEmployee reads one employee of the org.
-func (s *Store) GetEmployee(ctx context.Context, orgID, id string) (employee.Employee, error) {
+func (s *Store) GetEmployee(ctx context.Context, orgID ident.OrgID, id string) (employee.Employee, error) {
 	var r employeeRecord
 	if err := s.getItem(ctx, "get employee", orgPK(orgID), employeeSK(id), &r); err != nil {
 		return employee.Employee{}, err
@@ -95,7 +96,7 @@ func (s *Store) SaveEmployee(ctx context.Context, e employee.Employee, a audit.E
 }
 
 // ListEmployees pages through the org's employees (by id, i.e. creation).
-func (s *Store) ListEmployees(ctx context.Context, orgID string, limit int, cursor string) ([]employee.Employee, string, error) {
+func (s *Store) ListEmployees(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]employee.Employee, string, error) {
 	pk := orgPK(orgID)
 	start, err := decodeCursor(cursor, attrPK, pk)
 	if err != nil {

@@ -10,12 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 // SeedListings bulk-loads n members of an org for benchmarks: the membership
 // items the user list and its export read, written with BatchWriteItem from
 // 8 goroutines (about 700 puts/s on DynamoDB Local).
-func (s *Store) SeedListings(ctx context.Context, orgID, orgName string, n int) error {
+func (s *Store) SeedListings(ctx context.Context, orgID ident.OrgID, orgName string, n int) error {
 	now := time.Now().UTC()
 	first := []string{"Ann", "Bob", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo"}
 	last := []string{"Smith", "Jones", "Brown", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Moore", "Young"}

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 )
 
@@ -30,7 +31,7 @@ type ticketRecord struct {
 	GSI3PK          string `dynamodbav:",omitempty"`
 	GSI3SK          string `dynamodbav:",omitempty"`
 	ID              string
-	OrgID           string
+	OrgID           ident.OrgID
 	Kind            string
 	Subject         string
 	Body            string
@@ -75,7 +76,7 @@ func (s *Store) CreateTicket(ctx context.Context, t governance.Ticket, a audit.E
 	if err != nil {
 		return err
 	}
-	pi, err := s.putNewTx(uniqueRecord{PK: ticketPK(t.ID), SK: skTicket, Type: "TicketOrg", Owner: t.OrgID})
+	pi, err := s.putNewTx(uniqueRecord{PK: ticketPK(t.ID), SK: skTicket, Type: "TicketOrg", Owner: string(t.OrgID)})
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (s *Store) CreateTicket(ctx context.Context, t governance.Ticket, a audit.E
 }
 
 // GetTicket reads a ticket of an office.
-func (s *Store) GetTicket(ctx context.Context, orgID, id string) (governance.Ticket, error) {
+func (s *Store) GetTicket(ctx context.Context, orgID ident.OrgID, id string) (governance.Ticket, error) {
 	var r ticketRecord
 	if err := s.getItem(ctx, "get ticket", orgPK(orgID), ticketSK(id), &r); err != nil {
 		return governance.Ticket{}, err
@@ -96,16 +97,16 @@ func (s *Store) GetTicket(ctx context.Context, orgID, id string) (governance.Tic
 }
 
 // TicketOrg reads the office of a ticket.
-func (s *Store) TicketOrg(ctx context.Context, id string) (string, error) {
+func (s *Store) TicketOrg(ctx context.Context, id string) (ident.OrgID, error) {
 	var r uniqueRecord
 	if err := s.getItem(ctx, "get ticket office", ticketPK(id), skTicket, &r); err != nil {
 		return "", err
 	}
-	return r.Owner, nil
+	return ident.OrgID(r.Owner), nil
 }
 
 // ListTickets pages through an office's tickets, newest first (ids sort by time).
-func (s *Store) ListTickets(ctx context.Context, orgID string, limit int, cursor string) ([]governance.Ticket, string, error) {
+func (s *Store) ListTickets(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]governance.Ticket, string, error) {
 	pk := orgPK(orgID)
 	start, err := decodeCursor(cursor, attrPK, pk)
 	if err != nil {
@@ -218,7 +219,7 @@ func (s *Store) ApplyPrivilegeChange(ctx context.Context, p governance.Privilege
 // SiteAdmins lists every site-administrator membership of an office
 // (GSI1 ORG#<org>#MEMBERS begins ROLE#site-admin#, with the list copy of
 // the login's lock and delete).
-func (s *Store) SiteAdmins(ctx context.Context, orgID string) ([]governance.SiteAdmin, error) {
+func (s *Store) SiteAdmins(ctx context.Context, orgID ident.OrgID) ([]governance.SiteAdmin, error) {
 	var out []governance.SiteAdmin
 	in := &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String("GSI1"),
@@ -256,7 +257,7 @@ type emergencyRecord struct {
 	Type       string
 	ID         string
 	TIN        string
-	OrgID      string `dynamodbav:",omitempty"`
+	OrgID      ident.OrgID `dynamodbav:",omitempty"`
 	Name       string
 	Email      string
 	Phone      string `dynamodbav:",omitempty"`

@@ -3,8 +3,10 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -90,7 +92,7 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash, userID, newHash st
 
 // SetCodeWordHash sets only the org's code word hash (other settings are not
 // touched) and writes the audit entry, in one transaction.
-func (s *Store) SetCodeWordHash(ctx context.Context, orgID, hash string, e audit.Entry) error {
+func (s *Store) SetCodeWordHash(ctx context.Context, orgID ident.OrgID, hash string, e audit.Entry) error {
 	item, err := s.auditItem(e)
 	if err != nil {
 		return err
@@ -137,10 +139,7 @@ func (s *Store) EnableTOTP(ctx context.Context, userID, secret string, step int6
 // is not linked or deleted and still has the password that was checked) and
 // writes the audit entries, in one transaction.
 func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, entries []audit.Entry) error {
-	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(userPK(from.ID), skUser),
-		UpdateExpression:          aws.String("SET LinkedTo = :into"),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into.ID), ":hash": str(from.PasswordHash), ":false": avFalse}}}}
+	items := []types.TransactWriteItem{linkItem(s.table, into.ID, from)}
 	for _, m := range add {
 		// Written like every membership, with the copies the user list reads.
 		mis, err := s.newMembershipItems(m, into)
@@ -157,6 +156,38 @@ func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add [
 		items = append(items, ai)
 	}
 	return s.transact(ctx, "link accounts", items)
+}
+
+// linkItem marks from as linked into the login into, if from is still as
+// read (same password, not linked, not deleted).
+func linkItem(table, into string, from account.User) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: &table, Key: key(userPK(from.ID), skUser),
+		UpdateExpression:          aws.String("SET LinkedTo = :into"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":hash": str(from.PasswordHash), ":false": avFalse}}}
+}
+
+// AddLogin creates the login u (username, user and membership items, as
+// CreateUser writes them) and links from into it, with the audit entries, in
+// one transaction (seed 000's "Add Username").
+func (s *Store) AddLogin(ctx context.Context, u, from account.User, ms []account.Membership, entries []audit.Entry) error {
+	items, err := s.newUserItems(u, ms...)
+	if err != nil {
+		return err
+	}
+	items = append(items, linkItem(s.table, u.ID, from))
+	for _, e := range entries {
+		ai, err := s.auditItem(e)
+		if err != nil {
+			return err
+		}
+		items = append(items, ai)
+	}
+	err = s.transact(ctx, "add login", items)
+	if failedAt(err, 0) {
+		return account.ErrUsernameTaken
+	}
+	return err
 }
 
 // DeleteLinkedUser logically deletes from if it is linked to into, ends its

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 )
 
@@ -22,7 +23,7 @@ type inviteRecord struct {
 	GSI2PK, GSI2SK         string `dynamodbav:",omitempty"`
 	Type                   string
 	ID                     string
-	OrgID                  string
+	OrgID                  ident.OrgID
 	OrgName                string
 	Email                  string
 	Role                   string
@@ -41,9 +42,9 @@ type inviteRecord struct {
 type linkRecord struct {
 	PK, SK    string
 	Type      string
-	Purpose   string // "invite", …
-	OrgID     string `dynamodbav:",omitempty"`
-	TargetID  string // the invite (or other item) the link acts on
+	Purpose   string      // "invite", …
+	OrgID     ident.OrgID `dynamodbav:",omitempty"`
+	TargetID  string      // the invite (or other item) the link acts on
 	ExpiresAt string
 	TTL       int64
 }
@@ -149,7 +150,7 @@ func (s *Store) AcceptInviteExistingUser(ctx context.Context, inv invite.Invite,
 }
 
 // GetInvite reads one invite of an org.
-func (s *Store) GetInvite(ctx context.Context, orgID, id string) (invite.Invite, error) {
+func (s *Store) GetInvite(ctx context.Context, orgID ident.OrgID, id string) (invite.Invite, error) {
 	var r inviteRecord
 	if err := s.getItem(ctx, "get invite", orgPK(orgID), inviteSK(id), &r); err != nil {
 		return invite.Invite{}, err
@@ -198,7 +199,7 @@ func (s *Store) ResendInvite(ctx context.Context, old, next invite.Invite) error
 // many registrations sit between the invites, and a page may come back
 // short only then, with a next_cursor. The cursor is the last returned
 // invite's keys (or the last evaluated key), pinned to the partition.
-func (s *Store) ListInvites(ctx context.Context, orgID string, status invite.Status, limit int, cursor string) ([]invite.Invite, string, error) {
+func (s *Store) ListInvites(ctx context.Context, orgID ident.OrgID, status invite.Status, limit int, cursor string) ([]invite.Invite, string, error) {
 	if status != "" {
 		pk := orgEntriesByStatusGSI2(orgID, string(status))
 		start, err := decodeCursor(cursor, attrGSI2PK, pk)

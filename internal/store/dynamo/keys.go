@@ -1,5 +1,7 @@
 package dynamo
 
+import "github.com/gatehouse-dev/gatehouse/internal/ident"
+
 // Keys and access patterns of the single table. Every request path uses only
 // GetItem, Query, conditional writes and transactions: never Scan.
 //
@@ -88,6 +90,9 @@ package dynamo
 // of last-seen at most once a minute, +1 Get ORG on org routes for a login
 // without MFA (RequireMFA).
 // Registration: Get USERNAME, Get TIN, Get ORG, TransactWrite(claim, registration, pointer, link) = 4 calls.
+// Add Username (seed 000, AddLogin): guard (2) + Get ORG per active org (password policy) +
+// one TransactWrite (Put USERNAME, Put USER, the membership items, conditional Update of the
+// old USER's LinkedTo, the audit entries); no new access pattern.
 // A decision: guard (2) + Get REG + conditional UpdateItem = 4 calls; the workflow then
 // provisions (Get REG + TransactWrite of 4 items) and notifies (Get REG, Delete claim when
 // declined, UpdateItem history).
@@ -116,19 +121,19 @@ const (
 	escalatedGSI3 = "ESCALATED"
 )
 
-func orgPK(orgID string) string          { return "ORG#" + orgID }
-func tinPK(tin string) string            { return "TIN#" + tin }
-func userPK(userID string) string        { return "USER#" + userID }
-func usernamePK(username string) string  { return "USERNAME#" + username }
-func sessionPK(id string) string         { return "SESSION#" + id }
-func linkPK(tokenHash string) string     { return "LINK#" + tokenHash }
-func memberSK(orgID string) string       { return "MEMBER#" + orgID }
-func inviteSK(inviteID string) string    { return "INVITE#" + inviteID }
-func emailGSI1(email string) string      { return "EMAIL#" + email }
-func orgMembersGSI1(orgID string) string { return "ORG#" + orgID + "#MEMBERS" }
-func orgEntriesGSI1(orgID string) string { return "ORG#" + orgID + "#ENTRIES" }
-func orgEntriesByStatusGSI2(orgID, status string) string {
-	return "ORG#" + orgID + "#ENTRIES#" + status
+func orgPK(orgID ident.OrgID) string          { return "ORG#" + string(orgID) }
+func tinPK(tin string) string                 { return "TIN#" + tin }
+func userPK(userID string) string             { return "USER#" + userID }
+func usernamePK(username string) string       { return "USERNAME#" + username }
+func sessionPK(id string) string              { return "SESSION#" + id }
+func linkPK(tokenHash string) string          { return "LINK#" + tokenHash }
+func memberSK(orgID ident.OrgID) string       { return "MEMBER#" + string(orgID) }
+func inviteSK(inviteID string) string         { return "INVITE#" + inviteID }
+func emailGSI1(email string) string           { return "EMAIL#" + email }
+func orgMembersGSI1(orgID ident.OrgID) string { return "ORG#" + string(orgID) + "#MEMBERS" }
+func orgEntriesGSI1(orgID ident.OrgID) string { return "ORG#" + string(orgID) + "#ENTRIES" }
+func orgEntriesByStatusGSI2(orgID ident.OrgID, status string) string {
+	return "ORG#" + string(orgID) + "#ENTRIES#" + status
 }
 func registrationPK(id string) string { return "REG#" + id }
 func registrationSK(id string) string { return "REG#" + id }
@@ -140,14 +145,14 @@ func claimRefSK(hash, npi string) string {
 }
 func userSessionsGSI1(userID string) string { return "USER#" + userID + "#SESSIONS" }
 
-func memberByFirstSK(userID string) string { return "MEMBERFN#" + userID }
-func orgByLastGSI2(orgID string) string    { return "ORG#" + orgID + "#LN" }
-func orgByFirstGSI2(orgID string) string   { return "ORG#" + orgID + "#FN" }
-func memberRoleGSI1(role string) string    { return "ROLE#" + role + "#" }
-func employeeSK(id string) string          { return "EMPLOYEE#" + id }
-func auditSK(at, id string) string         { return "AUDIT#" + at + "#" + id }
-func passkeySK(id string) string           { return skPasskeyPrefix + id }
-func challengePK(hash string) string       { return "CHALLENGE#" + hash }
+func memberByFirstSK(userID string) string    { return "MEMBERFN#" + userID }
+func orgByLastGSI2(orgID ident.OrgID) string  { return "ORG#" + string(orgID) + "#LN" }
+func orgByFirstGSI2(orgID ident.OrgID) string { return "ORG#" + string(orgID) + "#FN" }
+func memberRoleGSI1(role string) string       { return "ROLE#" + role + "#" }
+func employeeSK(id string) string             { return "EMPLOYEE#" + id }
+func auditSK(at, id string) string            { return "AUDIT#" + at + "#" + id }
+func passkeySK(id string) string              { return skPasskeyPrefix + id }
+func challengePK(hash string) string          { return "CHALLENGE#" + hash }
 
 func ticketSK(id string) string                 { return skTicketPrefix + id }
 func ticketPK(id string) string                 { return "TICKET#" + id }
@@ -155,8 +160,10 @@ func privilegeTicketsGSI3(status string) string { return "PRIVILEGE_TICKETS#" + 
 func emergencyPK(id string) string              { return "EMERGENCY#" + id }
 func ratePK(key, window string) string          { return "RATE#" + key + "#" + window }
 
-func codeListPK(orgID, kind string) string { return "ORG#" + orgID + "#CODES#" + kind }
-func codeSK(code string) string            { return skCodePrefix + code }
+func codeListPK(orgID ident.OrgID, kind string) string {
+	return "ORG#" + string(orgID) + "#CODES#" + kind
+}
+func codeSK(code string) string { return skCodePrefix + code }
 
 const (
 	skTicket         = "TICKET"

@@ -3,7 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 )
 
@@ -81,7 +82,7 @@ type auditRecord struct {
 	PK, SK        string
 	Type          string
 	ID            string
-	OrgID         string
+	OrgID         ident.OrgID
 	At            string
 	Actor         string
 	ActorUsername string `dynamodbav:",omitempty"`
@@ -110,7 +111,7 @@ func (s *Store) PutAudit(ctx context.Context, e audit.Entry) error {
 }
 
 // ListAudit pages through an org's audit entries, newest first.
-func (s *Store) ListAudit(ctx context.Context, orgID string, limit int, cursor string) ([]audit.Entry, string, error) {
+func (s *Store) ListAudit(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]audit.Entry, string, error) {
 	pk := orgPK(orgID)
 	start, err := decodeCursor(cursor, attrPK, pk)
 	if err != nil {
@@ -284,12 +285,12 @@ func (s *Store) revisedMembershipItems(u account.User, ms []account.Membership) 
 
 // keepSiteAdminChecks are the ConditionChecks that each kept user (by org)
 // is still an active, unlocked, undeleted site administrator there.
-func (s *Store) keepSiteAdminChecks(keep map[string]string) []types.TransactWriteItem {
-	orgs := make([]string, 0, len(keep))
+func (s *Store) keepSiteAdminChecks(keep map[ident.OrgID]string) []types.TransactWriteItem {
+	orgs := make([]ident.OrgID, 0, len(keep))
 	for o := range keep {
 		orgs = append(orgs, o)
 	}
-	sort.Strings(orgs)
+	slices.Sort(orgs)
 	var items []types.TransactWriteItem
 	checkedUser := map[string]bool{}
 	for _, orgID := range orgs {
@@ -315,7 +316,7 @@ func (s *Store) keepSiteAdminChecks(keep map[string]string) []types.TransactWrit
 
 // ActiveSiteAdmins lists the org's active site administrators from GSI1
 // (eventually consistent: SaveMember checks the one it keeps).
-func (s *Store) ActiveSiteAdmins(ctx context.Context, orgID string) ([]string, error) {
+func (s *Store) ActiveSiteAdmins(ctx context.Context, orgID ident.OrgID) ([]string, error) {
 	var out []string
 	var start map[string]types.AttributeValue
 	for {

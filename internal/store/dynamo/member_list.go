@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 )
 
@@ -35,7 +36,7 @@ type memberQuery struct {
 	filterNames  map[string]string
 }
 
-func planMemberQuery(orgID string, f member.Filter) memberQuery {
+func planMemberQuery(orgID ident.OrgID, f member.Filter) memberQuery {
 	first, last := strings.ToLower(f.FirstName), strings.ToLower(f.LastName)
 	q := memberQuery{index: "GSI2", pkAttr: attrGSI2PK, skAttr: attrGSI2SK, pk: orgByLastGSI2(orgID),
 		filterValues: map[string]types.AttributeValue{}, filterNames: map[string]string{}}
@@ -77,7 +78,7 @@ func planMemberQuery(orgID string, f member.Filter) memberQuery {
 }
 
 // ListMembers pages through an org's members matching f, by the plan in keys.go.
-func (s *Store) ListMembers(ctx context.Context, orgID string, f member.Filter, limit int, cursor string) ([]member.Listing, string, error) {
+func (s *Store) ListMembers(ctx context.Context, orgID ident.OrgID, f member.Filter, limit int, cursor string) ([]member.Listing, string, error) {
 	if f.Username != "" {
 		return s.memberByUsername(ctx, orgID, f, cursor)
 	}
@@ -162,7 +163,7 @@ func itemKeys(item map[string]types.AttributeValue, q memberQuery) map[string]ty
 
 // memberByUsername serves the username filter: the username claim, then the
 // membership item (2 Gets); the other filters are applied in memory.
-func (s *Store) memberByUsername(ctx context.Context, orgID string, f member.Filter, cursor string) ([]member.Listing, string, error) {
+func (s *Store) memberByUsername(ctx context.Context, orgID ident.OrgID, f member.Filter, cursor string) ([]member.Listing, string, error) {
 	if cursor != "" {
 		return nil, "", ErrBadCursor
 	}

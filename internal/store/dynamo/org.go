@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
@@ -44,17 +45,17 @@ type uniqueRecord struct {
 
 func toOrgRecord(o org.Org) orgRecord {
 	created := formatTime(o.CreatedAt)
-	return orgRecord{PK: orgPK(o.ID), SK: skOrg, GSI1PK: gsi1Orgs, GSI1SK: created + "#" + o.ID, Type: "Org",
-		ID: o.ID, Name: o.Name, TIN: o.TIN, Providers: o.Providers, Settings: orgSettingsRecord(o.Settings), CreatedAt: created}
+	return orgRecord{PK: orgPK(o.ID), SK: skOrg, GSI1PK: gsi1Orgs, GSI1SK: created + "#" + string(o.ID), Type: "Org",
+		ID: string(o.ID), Name: o.Name, TIN: o.TIN, Providers: o.Providers, Settings: orgSettingsRecord(o.Settings), CreatedAt: created}
 }
 
 func (r orgRecord) org() org.Org {
-	return org.Org{ID: r.ID, Name: r.Name, TIN: r.TIN, Providers: r.Providers, Settings: org.Settings(r.Settings), CreatedAt: parseTime(r.CreatedAt)}
+	return org.Org{ID: ident.OrgID(r.ID), Name: r.Name, TIN: r.TIN, Providers: r.Providers, Settings: org.Settings(r.Settings), CreatedAt: parseTime(r.CreatedAt)}
 }
 
 // CreateOrg stores the org and claims its TIN in one transaction.
 func (s *Store) CreateOrg(ctx context.Context, o org.Org) error {
-	tin, err := s.putNewTx(uniqueRecord{PK: tinPK(o.TIN), SK: skTIN, Type: "TINClaim", Owner: o.ID})
+	tin, err := s.putNewTx(uniqueRecord{PK: tinPK(o.TIN), SK: skTIN, Type: "TINClaim", Owner: string(o.ID)})
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func (s *Store) CreateOrg(ctx context.Context, o org.Org) error {
 }
 
 // GetOrg reads one org.
-func (s *Store) GetOrg(ctx context.Context, id string) (org.Org, error) {
+func (s *Store) GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error) {
 	var r orgRecord
 	if err := s.getItem(ctx, "get org", orgPK(id), skOrg, &r); err != nil {
 		return org.Org{}, err
@@ -104,7 +105,7 @@ func (s *Store) ListOrgs(ctx context.Context, limit int, cursor string) ([]org.O
 }
 
 // UpdateOrgSettings replaces an existing org's settings.
-func (s *Store) UpdateOrgSettings(ctx context.Context, orgID string, set org.Settings) error {
+func (s *Store) UpdateOrgSettings(ctx context.Context, orgID ident.OrgID, set org.Settings) error {
 	av, err := attributevalue.Marshal(orgSettingsRecord(set))
 	if err != nil {
 		return fmt.Errorf("update org settings: %w", err)
@@ -124,7 +125,7 @@ func (s *Store) UpdateOrgSettings(ctx context.Context, orgID string, set org.Set
 // SaveOrgSettings writes the org's settings fields that administrators
 // change (not the code word hash, which has its own rotation) with the
 // audit entry, in one transaction.
-func (s *Store) SaveOrgSettings(ctx context.Context, orgID string, set org.Settings, a audit.Entry) error {
+func (s *Store) SaveOrgSettings(ctx context.Context, orgID ident.OrgID, set org.Settings, a audit.Entry) error {
 	upd := newUpdate()
 	upd.set("Settings.RequireMFA", boolAttr(set.RequireMFA))
 	upd.set("Settings.PasswordMinLength", &types.AttributeValueMemberN{Value: strconv.Itoa(set.PasswordMinLength)})

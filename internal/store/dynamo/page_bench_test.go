@@ -36,7 +36,7 @@ func BenchmarkAdminListPages1k(b *testing.B) {
 			Email: fmt.Sprintf("invitee%d@example.org", i), Role: account.RolePortalUser, Scope: account.OrgScope, Status: invite.StatusSent,
 			InvitedBy: "bench", CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), TokenHash: fmt.Sprintf("bench-token-hash-%05d", i)})
 	})
-	base := "/orgs/" + o.id
+	base := "/orgs/" + o.id.String()
 	pages := []struct{ name, path, want string }{
 		{"user-list", base + "/users", "seed.user."},
 		{"user-list-search", base + "/users?last_name=smith", "Smith"},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 )
 
@@ -44,7 +45,7 @@ type registrationRecord struct {
 	GSI3SK                                 string `dynamodbav:",omitempty"`
 	Type                                   string
 	ID                                     string
-	OrgID                                  string
+	OrgID                                  ident.OrgID
 	OrgName                                string
 	TIN                                    string
 	NPI                                    string `dynamodbav:",omitempty"`
@@ -120,7 +121,7 @@ func (s *Store) CreateRegistration(ctx context.Context, r review.Registration, l
 	if err != nil {
 		return err
 	}
-	pointer, err := s.putNewTx(uniqueRecord{PK: registrationPK(r.ID), SK: skRegistration, Type: "RegistrationPointer", Owner: r.OrgID})
+	pointer, err := s.putNewTx(uniqueRecord{PK: registrationPK(r.ID), SK: skRegistration, Type: "RegistrationPointer", Owner: string(r.OrgID)})
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ func (s *Store) DiscardRegistration(ctx context.Context, r review.Registration, 
 }
 
 // GetRegistration reads one registration of an org.
-func (s *Store) GetRegistration(ctx context.Context, orgID, id string) (review.Registration, error) {
+func (s *Store) GetRegistration(ctx context.Context, orgID ident.OrgID, id string) (review.Registration, error) {
 	var r registrationRecord
 	if err := s.getItem(ctx, "get registration", orgPK(orgID), registrationSK(id), &r); err != nil {
 		return review.Registration{}, err
@@ -163,12 +164,12 @@ func (s *Store) GetRegistration(ctx context.Context, orgID, id string) (review.R
 }
 
 // RegistrationOrg follows the id pointer to the registration's org.
-func (s *Store) RegistrationOrg(ctx context.Context, id string) (string, error) {
+func (s *Store) RegistrationOrg(ctx context.Context, id string) (ident.OrgID, error) {
 	var r uniqueRecord
 	if err := s.getItem(ctx, "get registration pointer", registrationPK(id), skRegistration, &r); err != nil {
 		return "", err
 	}
-	return r.Owner, nil
+	return ident.OrgID(r.Owner), nil
 }
 
 // RegistrationByVerifyLink follows a verification link to its registration.
@@ -186,7 +187,7 @@ func (s *Store) RegistrationByVerifyLink(ctx context.Context, linkHash string) (
 
 // update runs one conditional UpdateItem on a registration and returns the
 // item after it; a failed condition is fault.ErrConflict.
-func (s *Store) updateRegistration(ctx context.Context, op, orgID, id, set, cond string, names map[string]string, values map[string]types.AttributeValue) (review.Registration, error) {
+func (s *Store) updateRegistration(ctx context.Context, op string, orgID ident.OrgID, id, set, cond string, names map[string]string, values map[string]types.AttributeValue) (review.Registration, error) {
 	if strings.Contains(set+cond, "#status") {
 		if names == nil {
 			names = map[string]string{}
@@ -221,7 +222,7 @@ func eventValue(ev review.Event) (types.AttributeValue, error) {
 
 // statusValues are the values of a status change: the status, its GSI2
 // partition (the console's filter) and the history line.
-func statusValues(orgID string, status review.Status, ev review.Event, more map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+func statusValues(orgID ident.OrgID, status review.Status, ev review.Event, more map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
 	evv, err := eventValue(ev)
 	if err != nil {
 		return nil, err
@@ -254,7 +255,7 @@ func (s *Store) MarkVerified(ctx context.Context, r review.Registration, linkHas
 }
 
 // SetVerifyToken stores AwaitVerification's task token.
-func (s *Store) SetVerifyToken(ctx context.Context, orgID, id, token string) (review.Registration, error) {
+func (s *Store) SetVerifyToken(ctx context.Context, orgID ident.OrgID, id, token string) (review.Registration, error) {
 	r, err := s.updateRegistration(ctx, "store verification task token", orgID, id, "SET VerifyToken = :t", "attribute_exists(SK)", nil,
 		map[string]types.AttributeValue{":t": str(token)})
 	if errors.Is(err, fault.ErrConflict) {
@@ -264,7 +265,7 @@ func (s *Store) SetVerifyToken(ctx context.Context, orgID, id, token string) (re
 }
 
 // ExpireVerification invalidates an unverified request and drops its password hash.
-func (s *Store) ExpireVerification(ctx context.Context, orgID, id string, ev review.Event) error {
+func (s *Store) ExpireVerification(ctx context.Context, orgID ident.OrgID, id string, ev review.Event) error {
 	v, err := statusValues(orgID, review.StatusInvalidated, ev, map[string]types.AttributeValue{":pending": str(string(review.StatusPendingEmail))})
 	if err != nil {
 		return err
@@ -275,7 +276,7 @@ func (s *Store) ExpireVerification(ctx context.Context, orgID, id string, ev rev
 }
 
 // SetAutoApproved moves a verified request to AUTO-APPROVED.
-func (s *Store) SetAutoApproved(ctx context.Context, orgID, id string, ev review.Event) error {
+func (s *Store) SetAutoApproved(ctx context.Context, orgID ident.OrgID, id string, ev review.Event) error {
 	v, err := statusValues(orgID, review.StatusAutoApproved, ev, map[string]types.AttributeValue{":pending": str(string(review.StatusPendingEmail))})
 	if err != nil {
 		return err
@@ -286,7 +287,7 @@ func (s *Store) SetAutoApproved(ctx context.Context, orgID, id string, ev review
 }
 
 // AwaitDecision opens a verified request for review with the decision task token.
-func (s *Store) AwaitDecision(ctx context.Context, orgID, id string, status review.Status, token string, escalated bool, ev review.Event) (review.Registration, error) {
+func (s *Store) AwaitDecision(ctx context.Context, orgID ident.OrgID, id string, status review.Status, token string, escalated bool, ev review.Event) (review.Registration, error) {
 	v, err := statusValues(orgID, status, ev, map[string]types.AttributeValue{
 		":t": str(token), ":esc": &types.AttributeValueMemberBOOL{Value: escalated}, ":pending": str(string(review.StatusPendingEmail)),
 	})
@@ -328,7 +329,7 @@ func (s *Store) ClaimDecision(ctx context.Context, r review.Registration, d revi
 }
 
 // ExpireReview invalidates a request nobody decided.
-func (s *Store) ExpireReview(ctx context.Context, orgID, id string, ev review.Event) error {
+func (s *Store) ExpireReview(ctx context.Context, orgID ident.OrgID, id string, ev review.Event) error {
 	v, err := statusValues(orgID, review.StatusInvalidated, ev, map[string]types.AttributeValue{
 		":p1": str(string(review.StatusPendingAdmin)), ":p2": str(string(review.StatusPendingProvAdmin)),
 	})
@@ -390,7 +391,7 @@ func (s *Store) ReleaseUsername(ctx context.Context, r review.Registration) erro
 }
 
 // MarkNotified sets NotifiedAt (and adds the history line) unless it is set.
-func (s *Store) MarkNotified(ctx context.Context, orgID, id string, ev review.Event) error {
+func (s *Store) MarkNotified(ctx context.Context, orgID ident.OrgID, id string, ev review.Event) error {
 	evv, err := eventValue(ev)
 	if err != nil {
 		return err
@@ -403,7 +404,7 @@ func (s *Store) MarkNotified(ctx context.Context, orgID, id string, ev review.Ev
 // ListEntries pages the console: every entry (GSI1 ORG#<org>#ENTRIES) or one
 // status (GSI2 ORG#<org>#ENTRIES#<status>), newest first. Invites and
 // registrations share the partitions, so one Query merges them by time.
-func (s *Store) ListEntries(ctx context.Context, orgID string, status review.Status, limit int, cursor string) ([]review.Entry, string, error) {
+func (s *Store) ListEntries(ctx context.Context, orgID ident.OrgID, status review.Status, limit int, cursor string) ([]review.Entry, string, error) {
 	index, pkAttr, pk := "GSI1", attrGSI1PK, orgEntriesGSI1(orgID)
 	if status != "" {
 		index, pkAttr, pk = "GSI2", "GSI2PK", orgEntriesByStatusGSI2(orgID, string(status))
@@ -485,7 +486,7 @@ func (s *Store) ListEscalated(ctx context.Context, limit int, cursor string) ([]
 
 // ClaimReferenceExists looks a claim hash up: for one NPI a GetItem, for the
 // whole TIN a Query of the hash's prefix (any NPI or none).
-func (s *Store) ClaimReferenceExists(ctx context.Context, orgID, npi, hash string) (bool, error) {
+func (s *Store) ClaimReferenceExists(ctx context.Context, orgID ident.OrgID, npi, hash string) (bool, error) {
 	if npi != "" {
 		var r struct{ PK string }
 		err := s.getItem(ctx, "get claim reference", orgPK(orgID), claimRefSK(hash, npi), &r)
@@ -542,16 +543,16 @@ func (s *Store) PutClaimReferences(ctx context.Context, refs []review.ClaimRefer
 }
 
 // OrgIDByTIN resolves a TIN to its org through the TIN claim item.
-func (s *Store) OrgIDByTIN(ctx context.Context, tin string) (string, error) {
+func (s *Store) OrgIDByTIN(ctx context.Context, tin string) (ident.OrgID, error) {
 	var r uniqueRecord
 	if err := s.getItem(ctx, "get TIN", tinPK(tin), skTIN, &r); err != nil {
 		return "", err
 	}
-	return r.Owner, nil
+	return ident.OrgID(r.Owner), nil
 }
 
 // OrgMembers lists every membership of an org (GSI1 ORG#<org>#MEMBERS).
-func (s *Store) OrgMembers(ctx context.Context, orgID string) ([]account.Membership, error) {
+func (s *Store) OrgMembers(ctx context.Context, orgID ident.OrgID) ([]account.Membership, error) {
 	var (
 		out   []account.Membership
 		start map[string]types.AttributeValue

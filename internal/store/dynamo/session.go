@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 )
@@ -22,11 +23,12 @@ type sessionRecord struct {
 	PK, SK, GSI1PK, GSI1SK string
 	Type                   string
 	UserID                 string
-	ActiveOrgID            string `dynamodbav:",omitempty"`
+	ActiveOrgID            ident.OrgID `dynamodbav:",omitempty"`
 	CreatedAt              string
 	ExpiresAt              string
 	LastSeenAt             string `dynamodbav:",omitempty"`
 	RenewedAt              string `dynamodbav:",omitempty"`
+	SecondFactorAt         string `dynamodbav:",omitempty"`
 	TTL                    int64
 }
 
@@ -34,7 +36,8 @@ func toSessionRecord(x session.Session) sessionRecord {
 	return sessionRecord{
 		PK: sessionPK(x.ID), SK: skSession, GSI1PK: userSessionsGSI1(x.UserID), GSI1SK: formatTime(x.CreatedAt), Type: "Session",
 		UserID: x.UserID, ActiveOrgID: x.ActiveOrgID, CreatedAt: formatTime(x.CreatedAt), ExpiresAt: formatTime(x.ExpiresAt),
-		LastSeenAt: formatTimeOrEmpty(x.LastSeenAt), RenewedAt: formatTimeOrEmpty(x.RenewedAt), TTL: ttl(x.ExpiresAt),
+		LastSeenAt: formatTimeOrEmpty(x.LastSeenAt), RenewedAt: formatTimeOrEmpty(x.RenewedAt),
+		SecondFactorAt: formatTimeOrEmpty(x.SecondFactorAt), TTL: ttl(x.ExpiresAt),
 	}
 }
 
@@ -43,7 +46,8 @@ func toSessionRecord(x session.Session) sessionRecord {
 func (r sessionRecord) session() session.Session {
 	created := parseTime(r.CreatedAt)
 	x := session.Session{ID: r.PK[len("SESSION#"):], UserID: r.UserID, ActiveOrgID: r.ActiveOrgID, CreatedAt: created,
-		ExpiresAt: parseTime(r.ExpiresAt), LastSeenAt: parseTimeOrZero(r.LastSeenAt), RenewedAt: parseTimeOrZero(r.RenewedAt)}
+		ExpiresAt: parseTime(r.ExpiresAt), LastSeenAt: parseTimeOrZero(r.LastSeenAt), RenewedAt: parseTimeOrZero(r.RenewedAt),
+		SecondFactorAt: parseTimeOrZero(r.SecondFactorAt)}
 	if x.LastSeenAt.IsZero() {
 		x.LastSeenAt = created
 	}
@@ -73,8 +77,13 @@ func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error
 }
 
 // SetSessionActiveOrg changes the org the session acts in.
-func (s *Store) SetSessionActiveOrg(ctx context.Context, id, orgID string) error {
-	return s.updateSession(ctx, "set active org", id, "SET ActiveOrgID = :v", str(orgID))
+func (s *Store) SetSessionActiveOrg(ctx context.Context, id string, orgID ident.OrgID) error {
+	return s.updateSession(ctx, "set active org", id, "SET ActiveOrgID = :v", str(string(orgID)))
+}
+
+// MarkSessionSecondFactor records when the session presented a second factor.
+func (s *Store) MarkSessionSecondFactor(ctx context.Context, id string, at time.Time) error {
+	return s.updateSession(ctx, "mark second factor", id, "SET SecondFactorAt = :v", str(formatTime(at)))
 }
 
 func (s *Store) updateSession(ctx context.Context, op, id, expr string, v types.AttributeValue) error {

@@ -24,15 +24,15 @@ func newStore(t *testing.T) *dynamo.Store {
 func TestOrgs(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	var ids []string
+	var ids []ident.OrgID
 	for i, tin := range []string{"100000001", "100000002", "100000003"} {
-		o := org.Org{ID: ident.New(), Name: "Org", TIN: tin, Providers: []org.Provider{{NPI: "1234567893", Name: "Dr"}}, CreatedAt: time.Now().Add(time.Duration(i) * time.Second)}
+		o := org.Org{ID: ident.NewOrgID(), Name: "Org", TIN: tin, Providers: []org.Provider{{NPI: "1234567893", Name: "Dr"}}, CreatedAt: time.Now().Add(time.Duration(i) * time.Second)}
 		if err := s.CreateOrg(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, o.ID)
 	}
-	if err := s.CreateOrg(ctx, org.Org{ID: ident.New(), Name: "Dup", TIN: "100000002"}); !errors.Is(err, org.ErrTINTaken) {
+	if err := s.CreateOrg(ctx, org.Org{ID: ident.NewOrgID(), Name: "Dup", TIN: "100000002"}); !errors.Is(err, org.ErrTINTaken) {
 		t.Fatalf("duplicate TIN: %v", err)
 	}
 	got, err := s.GetOrg(ctx, ids[0])
@@ -128,7 +128,7 @@ func TestRevokeUserSessions(t *testing.T) {
 	if err := s.RevokeUserSessions(ctx, "nobody", at, ""); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("unknown user: %v", err)
 	}
-	o := org.Org{ID: ident.New(), Name: "S", TIN: "100000009", CreatedAt: now}
+	o := org.Org{ID: ident.NewOrgID(), Name: "S", TIN: "100000009", CreatedAt: now}
 	if err := s.CreateOrg(ctx, o); err != nil {
 		t.Fatal(err)
 	}

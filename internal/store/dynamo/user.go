@@ -12,6 +12,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 )
 
 type userRecord struct {
@@ -77,7 +78,7 @@ type membershipRecord struct {
 	PK, SK, GSI1PK, GSI1SK string
 	Type                   string
 	UserID                 string
-	OrgID                  string
+	OrgID                  ident.OrgID
 	OrgName                string
 	Role                   string
 	Scope                  string
