@@ -85,8 +85,12 @@ diff: deps build ## what a deploy would change in the account of your credential
 cdk-bootstrap: deps ## once per account and region, before the first deploy
 	$(CDK) bootstrap $(CDK_ARGS)
 
-deploy: deps build ## deploy the stack to the account of your credentials (see infra/cdk/README.md)
-	$(CDK) deploy --require-approval broadening $(CDK_ARGS)
+# The WAF stack (us-east-1) first; its WebAclArn output is the main stack's context webAclArn.
+deploy: deps build ## deploy the WAF stack, then the main stack, to the account of your credentials (see infra/cdk/README.md)
+	$(CDK) deploy --require-approval broadening --outputs-file cdk.out/waf-outputs.json '*-waf' $(CDK_ARGS)
+	$(CDK) deploy --require-approval broadening --exclusively \
+	  -c webAclArn=$$(node -p "Object.values(require('./cdk.out/waf-outputs.json'))[0].WebAclArn") \
+	  $$(node -p "Object.keys(require('./cdk.out/waf-outputs.json'))[0].replace(/-waf$$/, '')") $(CDK_ARGS)
 
 test-cdk: ## CDK assertions: table, routes, IAM, state machine, cdk-nag
 	cd infra/cdk && $(CDK_ENV) $(GO) test -count=1 ./...

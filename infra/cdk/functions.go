@@ -122,6 +122,9 @@ func NewFunctions(scope constructs.Construct, id string, p *FunctionsProps) (*Fu
 	if p.Settings.OpsEmail != "" {
 		env["GATEHOUSE_OPS_EMAIL"] = jsii.String(p.Settings.OpsEmail)
 	}
+	if p.Settings.Limits != "" {
+		env["GATEHOUSE_LIMITS"] = jsii.String(p.Settings.Limits)
+	}
 	if p.Review != nil {
 		env["GATEHOUSE_STATE_MACHINE_ARN"] = p.Review.Arn
 	}

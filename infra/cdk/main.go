@@ -57,6 +57,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	NewWafStack(cdkApp, s.Stage)
 	if _, err := NewGatehouseStack(cdkApp, &GatehouseStackProps{
 		Settings:  s,
 		Functions: route.Functions(), // every function the runtime serves, and no other

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // settings are the values an operator chooses per deployment, read from CDK
@@ -25,6 +27,11 @@ type settings struct {
 	VerificationWindow time.Duration
 	AlarmEmail         string // optional: subscribed to the alarm topic
 	OpsEmail           string // optional: registrations escalated to ops are emailed here (GATEHOUSE_OPS_EMAIL)
+	// WebACLArn is the CloudFront web ACL of the WAF stack (us-east-1); ""
+	// leaves CloudFront without the WAF (a synth warning).
+	WebACLArn string
+	// Limits changes the application's rate limits (GATEHOUSE_LIMITS).
+	Limits string
 }
 
 // Context keys and their defaults. The defaults are placeholders that
@@ -38,7 +45,11 @@ var contextDefaults = map[string]string{
 	"verificationWindow": "24h",
 	"alarmEmail":         "",
 	"opsEmail":           "",
+	"webAclArn":          "",
+	"limits":             "",
 }
+
+var webACLArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/[A-Za-z0-9_-]+/[a-f0-9-]+$`)
 
 var stagePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
 
@@ -61,6 +72,14 @@ func readSettings(node constructs.Node) (settings, error) {
 		PublicBaseURL: get("publicBaseUrl"),
 		AlarmEmail:    get("alarmEmail"),
 		OpsEmail:      get("opsEmail"),
+		WebACLArn:     get("webAclArn"),
+		Limits:        get("limits"),
+	}
+	if s.WebACLArn != "" && !webACLArnPattern.MatchString(s.WebACLArn) {
+		problems = append(problems, fmt.Sprintf("webAclArn %q: want the WebAclArn output of %s (a CLOUDFRONT web ACL in us-east-1)", s.WebACLArn, wafStackName(s.Stage)))
+	}
+	if _, err := throttle.Parse(s.Limits); err != nil {
+		problems = append(problems, fmt.Sprintf("limits: %v", err))
 	}
 	if !stagePattern.MatchString(s.Stage) {
 		problems = append(problems, fmt.Sprintf("stage %q: want lower-case letters, digits and '-', at most 20", s.Stage))

@@ -83,6 +83,7 @@ func NewGatehouseStack(scope constructs.Construct, props *GatehouseStackProps) (
 	if err != nil {
 		return nil, err
 	}
+	edge := NewEdge(stack, "Edge", api, s.WebACLArn)
 
 	var workflow *Workflow
 	if review != nil {
@@ -107,7 +108,8 @@ func NewGatehouseStack(scope constructs.Construct, props *GatehouseStackProps) (
 	output := func(id, description string, value *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(description)})
 	}
-	output("ApiUrl", "Base URL of the HTTP API", api.Stage.Url())
+	output("ApiUrl", "Base URL of the HTTP API (clients use EdgeUrl: the WAF is there)", api.Stage.Url())
+	output("EdgeUrl", "CloudFront in front of the API, with the WAF", jsii.String("https://"+*edge.Distribution.DistributionDomainName()))
 	output("TableName", "The DynamoDB table", data.Table.TableName())
 	output("EventBusName", "The Gatehouse event bus", events.Bus.EventBusName())
 	if fn, ok := fns.ByName[FunctionOps]; ok {

@@ -575,6 +575,10 @@ func TestSettings(t *testing.T) {
 		{name: "http base URL", context: map[string]any{"publicBaseUrl": "http://acme.test"}, wantErr: "publicBaseUrl"},
 		{name: "bad timeout", context: map[string]any{"reviewTimeout": "30 days"}, wantErr: "reviewTimeout"},
 		{name: "timeout over a year", context: map[string]any{"reviewTimeout": "9000h"}, wantErr: "reviewTimeout"},
+		{name: "web ACL of the WAF stack", context: map[string]any{"webAclArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/gatehouse-dev/0c1f7a52-93f1-4b2e-8b1d-2f1e5c9a7d10"}, wantFrom: "no-reply@example.com"},
+		{name: "regional web ACL", context: map[string]any{"webAclArn": "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gatehouse-dev/0c1f7a52-93f1-4b2e-8b1d-2f1e5c9a7d10"}, wantErr: "webAclArn"},
+		{name: "limits", context: map[string]any{"limits": "signin_per_address=300/5m"}, wantFrom: "no-reply@example.com"},
+		{name: "unknown limit", context: map[string]any{"limits": "signin_per_moon=3/1m"}, wantErr: "limits"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/awscfg"
 	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
@@ -35,6 +36,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
 
@@ -50,6 +52,10 @@ type App struct {
 	Guard    *auth.Guard
 	Members  *member.Service
 	Reviews  *review.Service
+	// Limiter checks the rate limits of the public doors; a route that
+	// needs one calls Limiter.Allow(ctx, throttle.<Name>, subject) with the
+	// client address (httpapi.ClientAddress) or the thing it acts on.
+	Limiter *throttle.Limiter
 	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
 	Governance *governance.Service
 
@@ -60,15 +66,23 @@ type App struct {
 
 // New builds the App. It does no I/O.
 func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
+	// Every AWS call gets a deadline and a bounded retry policy (a stalled
+	// dependency is a 503 in under three seconds, not a hung function).
+	policy := cfg.AWS
+	if policy == (awscfg.Policy{}) {
+		policy = awscfg.Default
+	}
+	awsCfg = awscfg.Bounded(awsCfg, policy)
 	now := time.Now
 	store := dynamo.New(dynamo.NewClient(awsCfg), cfg.TableName)
 	mailer := ses.New(sesv2.NewFromConfig(awsCfg), cfg.MailFrom, cfg.MailReplyTo, cfg.MailConfigSet)
 	sessions := session.NewService(store, now)
 	orgs := org.NewService(store, now)
 	invites := invite.NewService(store, mailer, cfg.Link, now)
+	limiter := throttle.New(store, cfg.Limits, now)
 	a := &App{
-		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions,
-		Auth:    newAuth(store, sessions, mailer, cfg, log, now),
+		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions, Limiter: limiter,
+		Auth:    newAuth(store, sessions, mailer, limiter, cfg, log, now),
 		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
 		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
 	}
@@ -79,8 +93,8 @@ func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
 	return a
 }
 
-func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender, cfg config.Config, log *slog.Logger, now func() time.Time) *auth.Service {
-	svc := auth.NewService(store, sessions, mailer, cfg.Link, now)
+func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender, limiter *throttle.Limiter, cfg config.Config, log *slog.Logger, now func() time.Time) *auth.Service {
+	svc := auth.NewService(store, sessions, mailer, cfg.Link, limiter, now)
 	svc.Log = log
 	if err := svc.UsePasskeys(cfg.BaseURL); err != nil {
 		log.Error("passkeys are off", "error", err.Error())
@@ -125,6 +139,9 @@ func (a *App) HTTPHandler(function string) (http.Handler, error) {
 	mine, err := a.handlers().serving(routes)
 	if err != nil {
 		return nil, err
+	}
+	for name, h := range mine {
+		mine[name] = a.Limiter.Wrap(name, h)
 	}
 	return edge.New(function, mine, a.guard, a.Log)
 }

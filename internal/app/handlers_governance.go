@@ -8,7 +8,7 @@ import (
 
 // newGovernance builds governance (F20-F23).
 func (a *App) newGovernance(mailer governance.Mailer, now func() time.Time) {
-	limiter := governance.WindowLimiter{Counter: a.Store, Now: now}
+	limiter := governance.EmergencyLimiter{Limits: a.Limiter}
 	a.Governance = governance.NewService(a.Store, a.Store, mailer, limiter, a.Config.Link, a.Config.OpsEmail, a.Log, now)
 }
 

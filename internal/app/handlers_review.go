@@ -14,7 +14,7 @@ import (
 // newReview builds self-registration and its review (F10-F12).
 func (a *App) newReview(awsCfg aws.Config, mailer review.Mailer, now func() time.Time) {
 	wf := sfn.New(sfn.NewClient(awsCfg), a.Config.StateMachine)
-	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link,
+	a.Reviews = review.NewService(a.Store, wf, mailer, a.Config.Link, a.Limiter,
 		review.Settings{VerificationWindow: a.Config.VerificationWindow, ReviewTimeout: a.Config.ReviewTimeout, OpsEmail: a.Config.OpsEmail}, a.Log, now)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // Users is what the guard needs to read about logins.
@@ -38,6 +39,11 @@ type Store interface {
 	// account and ends its sessions. It reports whether this call locked.
 	// seenWindow is the window start as read, a hint for the first try.
 	RecordLoginFailure(ctx context.Context, userID string, now time.Time, seenWindow *time.Time) (bool, error)
+	// UnknownUsername reads the failures and lockout kept for a username no
+	// login uses, as a User (FailureWindowStart, Locked, LockoutTime).
+	UnknownUsername(ctx context.Context, username string) (account.User, error)
+	// RecordUnknownFailure is RecordLoginFailure for such a username.
+	RecordUnknownFailure(ctx context.Context, username string, now time.Time, seenWindow *time.Time) (bool, error)
 	// CompleteLogin stores the session if the account is still signable
 	// (fault.ErrConflict otherwise), clearing the failure counter.
 	CompleteLogin(ctx context.Context, c Completion) error
@@ -82,9 +88,9 @@ var ErrInvalidCredentials = fault.Unauthenticated("invalid_credentials", "The us
 // ErrTemporaryPasswordExpired refuses a generated temporary password after its 24 hours (F14, F17).
 var ErrTemporaryPasswordExpired = fault.Unauthenticated("temporary_password_expired", "This temporary password has expired; ask your administrator for a new one.")
 
-// ErrLocked is returned for a locked account, and only after the right
-// password: a wrong guess gets ErrInvalidCredentials whether or not the
-// account is locked, so the lock is no oracle for guessing.
+// ErrLocked is the answer for every attempt on a locked username, whatever
+// the password (none is checked), so the lock is no oracle for guessing;
+// unknown usernames lock the same way.
 var ErrLocked = fault.Locked("account_locked", "This account is locked. Try again later or ask your administrator to unlock it.")
 
 // ErrMFARequired asks for the second factor after a correct password.
@@ -92,6 +98,11 @@ var ErrMFARequired = fault.Unauthenticated("mfa_required", "Enter the code from 
 
 // ErrInvalidOTP is a wrong second factor; it counts toward the lockout.
 var ErrInvalidOTP = fault.Unauthenticated("invalid_otp", "The code is not correct or has been used already.")
+
+// Limiter checks the rate limits of the public doors (throttle.Limiter).
+type Limiter interface {
+	Allow(ctx context.Context, name throttle.Name, subject string) error
+}
 
 // Mailer sends rendered emails.
 type Mailer interface {
@@ -116,13 +127,14 @@ type Service struct {
 	// Issuer names the service in authenticator apps.
 	Issuer string
 	// rp is the WebAuthn relying party (UsePasskeys); nil until configured.
-	rp  *webauthn.WebAuthn
-	Log *slog.Logger
+	rp     *webauthn.WebAuthn
+	limits Limiter
+	Log    *slog.Logger
 }
 
 // NewService returns a Service.
-func NewService(store Store, sessions Sessions, mailer Mailer, link LinkMaker, now func() time.Time) *Service {
-	return &Service{store: store, sessions: sessions, mailer: mailer, link: link, now: now, Issuer: "Gatehouse", Log: slog.Default(),
+func NewService(store Store, sessions Sessions, mailer Mailer, link LinkMaker, limits Limiter, now func() time.Time) *Service {
+	return &Service{store: store, sessions: sessions, mailer: mailer, link: link, limits: limits, now: now, Issuer: "Gatehouse", Log: slog.Default(),
 		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }, forgotFloor: 400 * time.Millisecond}
 }
 
@@ -142,12 +154,15 @@ type Credentials struct {
 	Username string
 	Password string
 	OTP      string // a TOTP code or a recovery code, when MFA is on
+	// Address is the client's address (API Gateway's source IP) for the
+	// sign-in limits.
+	Address string
 }
 
 // Login checks a username, password and (when enrolled) second factor and
 // starts a session. Failures count toward the lockout (F2).
 func (s *Service) Login(ctx context.Context, c Credentials) (Result, error) {
-	u, ms, err := s.checkPassword(ctx, c.Username, c.Password)
+	u, ms, err := s.checkPassword(ctx, c.Address, c.Username, c.Password)
 	if err != nil {
 		return Result{}, err
 	}
@@ -177,54 +192,83 @@ func (s *Service) Login(ctx context.Context, c Credentials) (Result, error) {
 	return Result{Token: token, Session: sess, User: u, Memberships: ms, MFAEnrolmentRequired: s.mfaEnrolmentRequired(ctx, u, ms)}, nil
 }
 
-// checkPassword verifies a username and password and returns the login. It
-// answers an unknown username, a deleted account and a wrong password the
-// same way after the same argon2id work; a wrong password counts toward the
-// lockout unless the account is locked already (so a lock cannot be
-// prolonged by guessing); a locked account is reported only after the right
-// password.
-func (s *Service) checkPassword(ctx context.Context, username, pw string) (account.User, []account.Membership, error) {
-	if strings.TrimSpace(username) == "" || pw == "" || len(pw) > 4*password.MaxLength {
+// checkPassword verifies a username and password and returns the login,
+// after the sign-in limits of the client address and the username (429
+// past them). Per the contract's "Sign-in answers": while the username is
+// locked the answer is 423 whatever the password, no password is checked and
+// the lock does not grow; otherwise a wrong password counts toward the
+// lockout. A username no login uses (or a deleted login's) is counted and
+// locked the same way on an item of its own, after the same argon2id work,
+// so neither the 401 nor the 423 tells whether the username exists.
+func (s *Service) checkPassword(ctx context.Context, addr, username, pw string) (account.User, []account.Membership, error) {
+	if err := s.throttleSignIn(ctx, addr, username); err != nil {
+		return account.User{}, nil, err
+	}
+	if strings.TrimSpace(username) == "" {
 		password.VerifyDummy(pw)
 		return account.User{}, nil, ErrInvalidCredentials
 	}
+	if len(pw) > 4*password.MaxLength {
+		pw = "" // never hashed: no password is that long; a wrong one
+	}
 	userID, err := s.store.UserIDByUsername(ctx, username)
 	if errors.Is(err, fault.ErrNotFound) {
-		password.VerifyDummy(pw) // same work as a real check: no timing oracle
-		return account.User{}, nil, ErrInvalidCredentials
+		return account.User{}, nil, s.unknownUsername(ctx, username, pw)
 	}
 	if err != nil {
 		return account.User{}, nil, fmt.Errorf("login: %w", err)
 	}
 	u, ms, err := s.store.UserWithMemberships(ctx, userID)
-	if errors.Is(err, fault.ErrNotFound) {
-		password.VerifyDummy(pw)
-		return account.User{}, nil, ErrInvalidCredentials
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && !u.CanSignIn()) {
+		return account.User{}, nil, s.unknownUsername(ctx, username, pw)
 	}
 	if err != nil {
 		return account.User{}, nil, fmt.Errorf("login: %w", err)
 	}
-	ok, err := password.Verify(pw, u.PasswordHash)
-	if err != nil {
+	if u.LockActive(s.now()) {
+		return account.User{}, nil, ErrLocked
+	}
+	ok := false
+	if pw == "" {
+		password.VerifyDummy(pw)
+	} else if ok, err = password.Verify(pw, u.PasswordHash); err != nil {
 		return account.User{}, nil, fmt.Errorf("login %s: %w", u.ID, err)
 	}
-	if !u.CanSignIn() {
-		return account.User{}, nil, ErrInvalidCredentials
-	}
-	locked := u.LockActive(s.now())
 	if !ok {
-		if !locked {
-			s.recordFailure(ctx, u)
-		}
+		s.recordFailure(ctx, u)
 		return account.User{}, nil, ErrInvalidCredentials
-	}
-	if locked {
-		return account.User{}, nil, ErrLocked
 	}
 	if u.TemporaryPasswordExpired(s.now()) {
 		return account.User{}, nil, ErrTemporaryPasswordExpired
 	}
 	return u, ms, nil
+}
+
+// unknownUsername answers an attempt on a username no login uses exactly as
+// for a login: 423 while its failures lock it, else 401 after the same
+// password work, counting the failure.
+func (s *Service) unknownUsername(ctx context.Context, username, pw string) error {
+	state, err := s.store.UnknownUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if state.LockActive(s.now()) {
+		return ErrLocked
+	}
+	password.VerifyDummy(pw) // same work as a real check: no timing oracle
+	if _, err := s.store.RecordUnknownFailure(context.WithoutCancel(ctx), username, s.now().UTC(), state.FailureWindowStart); err != nil {
+		s.Log.ErrorContext(ctx, "count failed sign-in of an unknown username", "error", err.Error())
+	}
+	return ErrInvalidCredentials
+}
+
+// throttleSignIn counts a sign-in attempt against the limits of the client
+// address and of the username (known or not).
+func (s *Service) throttleSignIn(ctx context.Context, addr, username string) error {
+	if err := s.limits.Allow(ctx, throttle.SignInAddress, addr); err != nil {
+		return err
+	}
+	return s.limits.Allow(ctx, throttle.SignInUsername, account.NormalizeUsername(username))
 }
 
 // recordFailure counts a failed attempt. Its errors are logged, not returned:

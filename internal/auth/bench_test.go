@@ -15,10 +15,11 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // countingFixture is a fixture whose DynamoDB client counts its API calls.
-func countingFixture(t testing.TB) (fixture, *atomic.Int64) {
+func countingFixture(t testing.TB, limits throttle.Limits) (fixture, *atomic.Int64) {
 	t.Helper()
 	var calls atomic.Int64
 	count := middleware.InitializeMiddlewareFunc("CountCalls", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
@@ -33,23 +34,26 @@ func countingFixture(t testing.TB) (fixture, *atomic.Int64) {
 	c := &clock{t: time.Now().UTC()}
 	sessions := session.NewService(st, c.Now)
 	link := func(p string, q url.Values) string { return p }
-	return fixture{store: st, sessions: sessions, svc: auth.NewService(st, sessions, nil, link, c.Now), clock: c}, &calls
+	return fixture{store: st, sessions: sessions, svc: auth.NewService(st, sessions, nil, link, throttle.New(st, limits, c.Now), c.Now), clock: c}, &calls
 }
 
 // TestDynamoDBCallsPerLogin pins the cost of a sign-in in table calls: Get
 // USERNAME, Query USER partition, TransactWrite (session + user condition)
-// for a login without memberships; a failed one adds the counter update.
+// for a login without memberships, after the two rate-limit checks (address,
+// username: one UpdateItem each); a wrong password swaps the TransactWrite
+// for the counter update; an unknown username reads and counts its own
+// failure item instead of the login.
 func TestDynamoDBCallsPerLogin(t *testing.T) {
-	f, calls := countingFixture(t)
+	f, calls := countingFixture(t, throttle.Defaults)
 	f.newUser(t, "count.user")
 	for _, tc := range []struct {
 		name string
 		pw   string
 		want int64
 	}{
-		{"success", goodPassword, 3},
-		{"wrong password", "a wrong password", 3},
-		{"unknown user", "", 1},
+		{"success", goodPassword, 5},
+		{"wrong password", "a wrong password", 5},
+		{"unknown user", "", 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			user := "count.user"
@@ -67,8 +71,10 @@ func TestDynamoDBCallsPerLogin(t *testing.T) {
 
 // BenchmarkLogin is a full password sign-in against DynamoDB Local, on one
 // goroutine: logins per second per core is 1/(s/op). It reports DynamoDB calls per login.
+// The rate limits are off (one username signs in b.N times); each adds one
+// UpdateItem, pinned by TestDynamoDBCallsPerLogin.
 func BenchmarkLogin(b *testing.B) {
-	f, calls := countingFixture(b)
+	f, calls := countingFixture(b, throttle.Unlimited())
 	f.newUser(b, "bench.user")
 	ctx := context.Background()
 	calls.Store(0)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -90,7 +89,7 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 			return h(w, r)
 		}
 		ctx := r.Context()
-		p.RequestID, p.IP = logging.RequestID(ctx), sourceIP(r)
+		p.RequestID, p.IP = logging.RequestID(ctx), httpapi.ClientAddress(r)
 		if p.User.PasswordChangeRequired && !whilePasswordChange[rt.Name] {
 			return ErrPasswordChangeRequired
 		}
@@ -179,13 +178,4 @@ func (g *Guard) sameOrigin(r *http.Request) bool {
 		return o == g.origin
 	}
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
-}
-
-// sourceIP is the client's address: behind API Gateway, RemoteAddr is its
-// sourceIp (set by the Lambda adapter).
-func sourceIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }

@@ -44,7 +44,7 @@ func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	res, err := h.svc.Login(r.Context(), Credentials(req))
+	res, err := h.svc.Login(r.Context(), Credentials{Username: req.Username, Password: req.Password, OTP: req.OTP, Address: httpapi.ClientAddress(r)})
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (h *Handlers) Forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	if err := h.svc.Forgot(r.Context(), req.Username, req.Email); err != nil {
+	if err := h.svc.Forgot(r.Context(), httpapi.ClientAddress(r), req.Username, req.Email); err != nil {
 		return err
 	}
 	return httpapi.JSON(w, http.StatusAccepted, map[string]string{

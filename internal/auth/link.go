@@ -61,7 +61,7 @@ var ErrLinkSelf = fault.Invalid("link_self", "That is the login you are signed i
 // Orgs the login is already in are skipped. Both usernames are audited in
 // every org joined.
 func (s *Service) Link(ctx context.Context, p caller.Caller, username, pw, otp string) (caller.Caller, error) {
-	other, oms, err := s.checkPassword(ctx, username, pw)
+	other, oms, err := s.checkPassword(ctx, p.IP, username, pw)
 	if errors.Is(err, ErrInvalidCredentials) {
 		return caller.Caller{}, ErrLinkCredentials
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -36,13 +37,17 @@ type fixture struct {
 	clock    *clock
 }
 
+// newFixture is the sign-in service over a fresh table with the default
+// limits, except the per-username one: these tests hammer one username to
+// test the lockout (the limits have their own tests).
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	st := dynamo.New(testenv.DynamoDB(t), testenv.NewTable(t))
 	c := &clock{t: time.Now().UTC()}
 	sessions := session.NewService(st, c.Now)
 	link := func(p string, q url.Values) string { return "https://portal.test" + p + "?" + q.Encode() }
-	return fixture{store: st, sessions: sessions, svc: auth.NewService(st, sessions, nil, link, c.Now), clock: c}
+	limits := throttle.New(st, throttle.Defaults.With(throttle.SignInUsername, throttle.Limit{}), c.Now)
+	return fixture{store: st, sessions: sessions, svc: auth.NewService(st, sessions, nil, link, limits, c.Now), clock: c}
 }
 
 const goodPassword = "plenty of unrelated words"
@@ -71,7 +76,7 @@ func (f fixture) user(t *testing.T, id string) account.User {
 }
 
 func (f fixture) login(user, pw string) error {
-	_, err := f.svc.Login(context.Background(), auth.Credentials{Username: user, Password: pw})
+	_, err := f.svc.Login(context.Background(), auth.Credentials{Username: user, Password: pw, Address: "192.0.2.10"})
 	return err
 }
 
@@ -129,9 +134,10 @@ func TestLockoutLifecycle(t *testing.T) {
 	if err := f.login("lee.lock", goodPassword); !errors.Is(err, auth.ErrLocked) {
 		t.Fatalf("right password while locked: %v", err)
 	}
-	// Wrong guesses while locked get the ordinary answer and do not prolong the lock.
+	// Wrong guesses while locked get the same 423 (no password is checked)
+	// and do not prolong the lock.
 	f.clock.Advance(10 * time.Minute)
-	if err := f.login("lee.lock", "wrong guess"); !errors.Is(err, auth.ErrInvalidCredentials) {
+	if err := f.login("lee.lock", "wrong guess"); !errors.Is(err, auth.ErrLocked) {
 		t.Fatalf("wrong password while locked: %v", err)
 	}
 	if got := f.user(t, u.ID); !got.LockoutTime.Equal(*locked.LockoutTime) {
@@ -183,8 +189,10 @@ func TestParallelWrongPasswordsLockAtTheThreshold(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// Attempts that read the login before the lock landed are wrong
+	// passwords; those after it are answered 423 without a check.
 	for i, err := range errs {
-		if !errors.Is(err, auth.ErrInvalidCredentials) {
+		if !errors.Is(err, auth.ErrInvalidCredentials) && !errors.Is(err, auth.ErrLocked) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
@@ -269,5 +277,49 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	if _, err := f.store.GetSession(ctx, res.Session.ID); !errors.Is(err, fault.ErrNotFound) {
 		t.Fatalf("idle session item kept: %v", err)
+	}
+}
+
+// TestLockAnswersAlikeForEveryUsername is the contract's "Sign-in answers":
+// after MaxFailedLogins wrong passwords a username answers 423 to every
+// password (the right one too, none is checked) whether a login uses it,
+// nobody does, or its login was deleted; so 423 tells a guesser nothing.
+// The lock does not grow and ends after LockoutDuration for all alike.
+func TestLockAnswersAlikeForEveryUsername(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.newUser(t, "alike.known")
+	hash, _ := password.Hash(goodPassword, password.OWASP)
+	gone := account.User{ID: ident.New(), Username: "alike.deleted", FirstName: "Del", LastName: "Eted", PasswordHash: hash,
+		CreatedAt: f.clock.Now(), Deleted: true}
+	if err := f.store.CreateUser(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	for _, username := range []string{"alike.known", "alike.nobody", "alike.deleted"} {
+		t.Run(username, func(t *testing.T) {
+			for i := range account.MaxFailedLogins {
+				if err := f.login(username, "a wrong guess"); !errors.Is(err, auth.ErrInvalidCredentials) {
+					t.Fatalf("failure %d: %v", i+1, err)
+				}
+			}
+			for _, pw := range []string{"another wrong guess", goodPassword, ""} {
+				if err := f.login(username, pw); !errors.Is(err, auth.ErrLocked) {
+					t.Fatalf("locked, password %q: %v", pw, err)
+				}
+			}
+		})
+	}
+	// Ten more minutes of guessing do not move the end of any lock.
+	f.clock.Advance(10 * time.Minute)
+	for _, username := range []string{"alike.known", "alike.nobody", "alike.deleted"} {
+		if err := f.login(username, "a wrong guess"); !errors.Is(err, auth.ErrLocked) {
+			t.Fatalf("%s still locked: %v", username, err)
+		}
+	}
+	f.clock.Advance(account.LockoutDuration - 10*time.Minute + time.Second)
+	for username, want := range map[string]error{"alike.known": nil, "alike.nobody": auth.ErrInvalidCredentials, "alike.deleted": auth.ErrInvalidCredentials} {
+		if err := f.login(username, goodPassword); !errors.Is(err, want) && err != want {
+			t.Fatalf("%s after the lock: %v, want %v", username, err, want)
+		}
 	}
 }

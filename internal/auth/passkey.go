@@ -426,12 +426,12 @@ func (s *Service) mustKeepSecondFactor(ctx context.Context, p caller.Caller) (bo
 // (same answers, same lockout accounting) and then starts an assertion with
 // the login's passkeys. The challenge is bound to the login and to the
 // password hash that was verified.
-func (s *Service) BeginPasskeyLogin(ctx context.Context, username, pw string) (PasskeyCeremony, error) {
+func (s *Service) BeginPasskeyLogin(ctx context.Context, addr, username, pw string) (PasskeyCeremony, error) {
 	rp, err := s.relyingParty()
 	if err != nil {
 		return PasskeyCeremony{}, err
 	}
-	u, _, err := s.checkPassword(ctx, username, pw)
+	u, _, err := s.checkPassword(ctx, addr, username, pw)
 	if err != nil {
 		return PasskeyCeremony{}, err
 	}

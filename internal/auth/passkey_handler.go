@@ -80,7 +80,7 @@ func (h *Handlers) BeginPasskeyLogin(w http.ResponseWriter, r *http.Request) err
 	if err := httpapi.Decode(r, &req); err != nil {
 		return err
 	}
-	c, err := h.svc.BeginPasskeyLogin(r.Context(), req.Username, req.Password)
+	c, err := h.svc.BeginPasskeyLogin(r.Context(), httpapi.ClientAddress(r), req.Username, req.Password)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/codeword"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 )
@@ -119,10 +120,6 @@ func (s *Service) ChangePassword(ctx context.Context, p caller.Caller, current, 
 	return nil
 }
 
-// Code words: 12 characters without look-alikes (about 58 bits), shown as
-// XXXX-XXXX-XXXX so staff can read them out.
-const codeWordAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
 // RotateCodeWord sets a new practice code word (F6) for the org and returns
 // it: this is the only time it is shown; only its argon2id hash is kept.
 // The org is the caller's (an org route's).
@@ -131,7 +128,7 @@ func (s *Service) RotateCodeWord(ctx context.Context, p caller.Caller) (string, 
 	if orgID == "" {
 		return "", caller.ErrNotInOrg
 	}
-	raw, err := randomString(codeWordAlphabet, 12)
+	raw, err := randomString(codeword.Alphabet, codeword.Length)
 	if err != nil {
 		return "", err
 	}
@@ -143,7 +140,7 @@ func (s *Service) RotateCodeWord(ctx context.Context, p caller.Caller) (string, 
 	if err := s.store.SetCodeWordHash(ctx, orgID, hash, entry); err != nil {
 		return "", fmt.Errorf("rotate code word of %s: %w", orgID, err)
 	}
-	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12], nil
+	return codeword.Format(raw), nil
 }
 
 // auditEntry records an action of the signed-in user in one org's audit log (F26).

@@ -11,10 +11,12 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/codeword"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // Self-service password reset (F5) with the practice code word (F6).
@@ -61,8 +63,10 @@ var (
 // Forgot emails a reset link to the login named by username, or to each
 // login using email. It answers the same whether or not one exists, and
 // takes at least forgotFloor so the work done for a real account does not
-// show in the timing; failures are logged, never shown.
-func (s *Service) Forgot(ctx context.Context, username, email string) error {
+// show in the timing; failures are logged, never shown. Past the limits of
+// the client address (addr) or of the username or email, it answers the
+// same and sends nothing: one email per window however often it is asked.
+func (s *Service) Forgot(ctx context.Context, addr, username, email string) error {
 	if username == "" && email == "" {
 		return fault.Validation(map[string]string{"username": "give your username or your email address"})
 	}
@@ -72,6 +76,24 @@ func (s *Service) Forgot(ctx context.Context, username, email string) error {
 			time.Sleep(d)
 		}
 	}()
+	identifier := "email:" + account.NormalizeEmail(email)
+	if username != "" {
+		identifier = "username:" + account.NormalizeUsername(username)
+	}
+	for _, c := range []struct {
+		name    throttle.Name
+		subject string
+	}{{throttle.ForgotAddress, addr}, {throttle.ForgotIdentifier, identifier}} {
+		err := s.limits.Allow(ctx, c.name, c.subject)
+		if fault.Is(err, throttle.CodeTooManyRequests) {
+			s.Log.DebugContext(ctx, "forgot password: past a rate limit, nothing sent", "limit", string(c.name))
+			return nil
+		}
+		if err != nil {
+			// Before any account is looked at: the 503 tells nothing.
+			return fmt.Errorf("forgot password: %w", err)
+		}
+	}
 	var ids []string
 	if username != "" {
 		if id, err := s.store.UserIDByUsername(ctx, username); err == nil {
@@ -87,6 +109,11 @@ func (s *Service) Forgot(ctx context.Context, username, email string) error {
 		ids = found
 	}
 	for _, id := range ids {
+		// One email per login per window, whether asked by username or email.
+		if err := s.limits.Allow(ctx, throttle.ForgotIdentifier, "user:"+id); err != nil {
+			s.Log.DebugContext(ctx, "forgot password: not sent", "user_id", id, "reason", err.Error())
+			continue
+		}
 		if err := s.sendResetLink(ctx, id); err != nil {
 			s.Log.ErrorContext(ctx, "forgot password: send link", "user_id", id, "error", err.Error())
 		}
@@ -164,7 +191,7 @@ func (s *Service) Reset(ctx context.Context, in ResetInput) error {
 		if in.CodeWord == "" {
 			return ErrCodeWordRequired
 		}
-		if !matchesAny(password.NormalizeCodeWord(in.CodeWord), hashes) {
+		if !matchesAny(codeword.Normalize(in.CodeWord), hashes) {
 			if err := s.store.CountCodeWordFailure(ctx, tokenHash, MaxCodeWordFailures); err != nil && !errors.Is(err, fault.ErrNotFound) {
 				return fmt.Errorf("count code word failure: %w", err)
 			}

@@ -9,6 +9,9 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse/internal/awscfg"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // Config is everything a function needs to know about its surroundings.
@@ -28,6 +31,14 @@ type Config struct {
 	// OpsEmail is where registrations with no eligible reviewer are reported
 	// (GATEHOUSE_OPS_EMAIL, optional: without it they are only logged).
 	OpsEmail string
+	// Limits are the rate limits of the public doors: throttle.Defaults
+	// with the changes of GATEHOUSE_LIMITS ("name=max/window,…"; nil means
+	// the defaults).
+	Limits throttle.Limits
+	// AWS bounds every AWS call (awscfg.Default unless set; the zero value
+	// means the default). GATEHOUSE_AWS_ATTEMPT_TIMEOUT and
+	// GATEHOUSE_AWS_CALL_BUDGET (Go durations) change it.
+	AWS awscfg.Policy
 }
 
 // FromEnv reads the configuration; every problem is reported, not just the first.
@@ -57,6 +68,22 @@ func parse(getenv func(string) string) (Config, error) {
 	}
 	if c.OpsEmail != "" && (strings.Count(c.OpsEmail, "@") != 1 || strings.HasPrefix(c.OpsEmail, "@") || strings.HasSuffix(c.OpsEmail, "@")) {
 		errs = append(errs, fmt.Errorf("GATEHOUSE_OPS_EMAIL %q is not an email address", c.OpsEmail))
+	}
+	if limits, err := throttle.Parse(getenv("GATEHOUSE_LIMITS")); err != nil {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_LIMITS: %w", err))
+	} else {
+		c.Limits = limits
+	}
+	c.AWS = awscfg.Default
+	for name, d := range map[string]*time.Duration{"GATEHOUSE_AWS_ATTEMPT_TIMEOUT": &c.AWS.AttemptTimeout, "GATEHOUSE_AWS_CALL_BUDGET": &c.AWS.CallBudget} {
+		if v := getenv(name); v != "" {
+			parsed, err := time.ParseDuration(v)
+			if err != nil || parsed < 100*time.Millisecond {
+				errs = append(errs, fmt.Errorf("%s %q is not a duration of 100ms or more", name, v))
+				continue
+			}
+			*d = parsed
+		}
 	}
 	if c.TableName == "" {
 		errs = append(errs, errors.New("GATEHOUSE_TABLE is not set"))

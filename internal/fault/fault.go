@@ -5,6 +5,7 @@ package fault
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the caller; each kind has one HTTP status.
@@ -32,6 +33,9 @@ type Error struct {
 	Message string
 	Fields  map[string]string
 	Err     error
+	// RetryAfter, for throttled and unavailable answers, is when the caller
+	// may try again (the Retry-After header); zero means a short default.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -68,11 +72,21 @@ func TooLarge(code, msg string) *Error        { return newError(KindTooLarge, co
 func Locked(code, msg string) *Error          { return newError(KindLocked, code, msg) }
 func Throttled(code, msg string) *Error       { return newError(KindThrottled, code, msg) }
 
+// TooManyRequests is the 429 of a rate limit (too_many_requests): the caller
+// may try again after retryAfter.
+func TooManyRequests(retryAfter time.Duration) *Error {
+	return &Error{Kind: KindThrottled, Code: "too_many_requests", RetryAfter: retryAfter,
+		Message: "Too many requests; wait a little and try again."}
+}
+
 // Unavailable wraps a dependency failure (table, email service) so the caller
 // is told to retry later rather than shown a 500.
 func Unavailable(cause error) *Error {
-	return &Error{Kind: KindUnavailable, Code: "service_unavailable", Message: "A service Gatehouse depends on is unavailable; try again shortly.", Err: cause}
+	return &Error{Kind: KindUnavailable, Code: CodeDependencyUnavailable, Message: "A service Gatehouse depends on is unavailable; try again shortly.", Err: cause}
 }
+
+// CodeDependencyUnavailable is the code of every 503.
+const CodeDependencyUnavailable = "dependency_unavailable"
 
 // Validation is a 400 that names each bad field.
 func Validation(fields map[string]string) *Error {

@@ -1,7 +1,6 @@
 package governance
 
 import (
-	"net"
 	"net/http"
 	"time"
 
@@ -108,16 +107,8 @@ func (h *Handlers) Emergency(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	if err := h.svc.Emergency(r.Context(), in, clientAddress(r), logging.RequestID(r.Context())); err != nil {
+	if err := h.svc.Emergency(r.Context(), in, httpapi.ClientAddress(r), logging.RequestID(r.Context())); err != nil {
 		return err
 	}
 	return httpapi.JSON(w, http.StatusAccepted, emergencyReceived)
-}
-
-// clientAddress is the source IP (API Gateway's sourceIp reaches Lambda as RemoteAddr).
-func clientAddress(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }

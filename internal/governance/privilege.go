@@ -229,7 +229,7 @@ func (s *Service) ReactivateSiteAdmin(ctx context.Context, orgID ident.OrgID, us
 		return fmt.Errorf("reactivate %s: %w", u.ID, err)
 	}
 	msg, err := mail.Render("break-glass-setup", u.Email, map[string]any{
-		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/setup", url.Values{"token": {token}}),
+		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/setup", url.Values{"token": {token}}),
 		"ExpiresAt": link.ExpiresAt.Format(time.RFC3339), "CodeWord": o.Settings.CodeWordHash != "",
 	})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 )
@@ -54,7 +56,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if fe, ok := fault.As(err); ok && fe.Kind != fault.KindInternal {
 		detail = errorDetail{Code: fe.Code, Message: fe.Message, Fields: fe.Fields}
 	} else if status == http.StatusServiceUnavailable {
-		detail = errorDetail{Code: "service_unavailable", Message: "A service Gatehouse depends on is unavailable; try again shortly."}
+		detail = errorDetail{Code: fault.CodeDependencyUnavailable, Message: "A service Gatehouse depends on is unavailable; try again shortly."}
 	}
 	ctx := r.Context()
 	switch {
@@ -64,7 +66,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		log.DebugContext(ctx, "request refused", "status", status, "code", detail.Code)
 	}
 	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(err)))
 	}
 	_ = JSON(w, status, errorBody{Error: detail})
+}
+
+// retryAfterSeconds is the Retry-After of a 429 or 503: the error's own
+// (rounded up to whole seconds), else 5 s.
+func retryAfterSeconds(err error) int {
+	fe, ok := fault.As(err)
+	if !ok || fe.RetryAfter <= 0 {
+		return 5
+	}
+	return int((fe.RetryAfter + time.Second - 1) / time.Second)
 }

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"sort"
@@ -38,7 +39,7 @@ func New(function string, handlers map[string]HandlerFunc, guard Guard, log *slo
 			return nil, fmt.Errorf("function %s: no handler for route %s (%s)", function, rt.Name, rt.Pattern())
 		}
 		used[rt.Name] = true
-		mux.Handle(rt.MuxPattern(), serve(guard(rt, h), log))
+		mux.Handle(rt.MuxPattern(), serve(rt.Pattern(), guard(rt, h), log))
 	}
 	var extra []string
 	for name := range handlers {
@@ -50,14 +51,20 @@ func New(function string, handlers map[string]HandlerFunc, guard Guard, log *slo
 		sort.Strings(extra)
 		return nil, fmt.Errorf("function %s: handlers without a route: %v", function, extra)
 	}
-	mux.Handle("/", serve(func(http.ResponseWriter, *http.Request) error {
+	mux.Handle("/", serve("", func(http.ResponseWriter, *http.Request) error {
 		return fault.NotFound("not_found", "There is no such route.")
 	}, log))
 	return withRequest(mux, log), nil
 }
 
-func serve(h HandlerFunc, log *slog.Logger) http.Handler {
+// serve runs a route's handler; pattern is the route ("POST
+// /v1/invites/{token}/accept"), which the request log shows instead of the
+// path: paths carry invite tokens.
+func serve(pattern string, h HandlerFunc, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.route = pattern
+		}
 		if err := h(w, r); err != nil {
 			WriteError(w, r, log, err)
 		}
@@ -84,12 +91,13 @@ func withRequest(next http.Handler, log *slog.Logger) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {
-				log.ErrorContext(ctx, "panic serving request", "panic", fmt.Sprint(p), "method", r.Method, "path", r.URL.Path)
+				log.ErrorContext(ctx, "panic serving request", "panic", fmt.Sprint(p), "route", rec.route)
 				if !rec.wrote {
 					WriteError(rec, r, log, fmt.Errorf("panic: %v", p))
 				}
 			}
-			log.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			// The route pattern, never the path or query: they carry tokens.
+			log.InfoContext(ctx, "request", "route", routeOrUnknown(rec.route, r.Method), "status", rec.status,
 				"duration_ms", time.Since(start).Milliseconds())
 		}()
 		next.ServeHTTP(rec, r)
@@ -100,6 +108,15 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	wrote  bool
+	route  string // the matched route's pattern, set by serve
+}
+
+// routeOrUnknown names a request that matched no route by its method only.
+func routeOrUnknown(route, method string) string {
+	if route == "" {
+		return method + " (no route)"
+	}
+	return route
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -118,4 +135,15 @@ func (s *statusRecorder) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// ClientAddress is the client's IP address: API Gateway's
+// requestContext.http.sourceIp, which the Lambda adapter (and the local
+// gateway, the same way) puts in RemoteAddr. Headers such as
+// X-Forwarded-For are never read: a client can write them.
+func ClientAddress(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/codeword"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
@@ -75,7 +76,7 @@ func TestSetupLinkAndCodeWord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org.Settings.CodeWordHash, _ = password.Hash(password.NormalizeCodeWord("bluebird"), password.OWASP)
+	org.Settings.CodeWordHash, _ = password.Hash(codeword.Normalize("bluebird"), password.OWASP)
 	if err := h.App.Store.UpdateOrgSettings(ctx, ident.OrgID(o.id), org.Settings); err != nil {
 		t.Fatal(err)
 	}

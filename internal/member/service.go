@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/gatehouse-dev/gatehouse/internal/codeword"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/mail"
@@ -686,7 +687,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput) error {
 		if in.CodeWord == "" {
 			return ErrCodeWordRequired
 		}
-		ok, err := password.Verify(password.NormalizeCodeWord(in.CodeWord), o.Settings.CodeWordHash)
+		ok, err := password.Verify(codeword.Normalize(in.CodeWord), o.Settings.CodeWordHash)
 		if err != nil {
 			return fmt.Errorf("verify code word of %s: %w", o.ID, err)
 		}
@@ -724,7 +725,7 @@ func (s *Service) newLink(orgID ident.OrgID, userID string, now time.Time) (stri
 
 func (s *Service) sendLink(ctx context.Context, kind string, u account.User, o org.Org, token string, expires time.Time) error {
 	msg, err := mail.Render(kind, u.Email, map[string]any{
-		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/setup", url.Values{"token": {token}}),
+		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/setup", url.Values{"token": {token}}),
 		"ExpiresAt": expires.Format(time.RFC3339), "CodeWord": o.Settings.CodeWordHash != "",
 	})
 	if err != nil {

@@ -23,6 +23,7 @@ func (h *Handlers) Submit(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
+	in.Address = httpapi.ClientAddress(r)
 	out, err := h.svc.Submit(r.Context(), in)
 	if err != nil {
 		return err

@@ -117,19 +117,22 @@ type Registration struct {
 	PasswordHash  string // removed when the request is declined or invalidated
 	ClaimHash     string // SHA-256 of org id and the normalized claim number; "" when none given
 	ClaimMasked   string
-	DOBHash       string
-	DOBMasked     string
-	Status        Status
-	SubmittedAt   time.Time
-	VerifiedAt    time.Time
-	VerifyToken   string // task token of AwaitVerification
-	DecisionToken string // task token of WaitForDecision
-	Decision      *Decision
-	Escalated     bool
-	UserID        string    // the login created on approval
-	NotifiedAt    time.Time // when the registrant was emailed the outcome
-	ExecutionARN  string
-	History       []Event
+	// ApprovedByClaim names the claim reference that auto-approved the
+	// request (its key: hash and NPI, or "-" for the office as a whole).
+	ApprovedByClaim string
+	DOBHash         string
+	DOBMasked       string
+	Status          Status
+	SubmittedAt     time.Time
+	VerifiedAt      time.Time
+	VerifyToken     string // task token of AwaitVerification
+	DecisionToken   string // task token of WaitForDecision
+	Decision        *Decision
+	Escalated       bool
+	UserID          string    // the login created on approval
+	NotifiedAt      time.Time // when the registrant was emailed the outcome
+	ExecutionARN    string
+	History         []Event
 }
 
 // FinalScope is the scope the approved membership gets.
@@ -202,8 +205,9 @@ type Store interface {
 	SetVerifyToken(ctx context.Context, orgID ident.OrgID, id, token string) (Registration, error)
 	// ExpireVerification invalidates a request still unverified (fault.ErrConflict otherwise).
 	ExpireVerification(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
-	// SetAutoApproved moves a verified request to AUTO-APPROVED.
-	SetAutoApproved(ctx context.Context, orgID ident.OrgID, id string, ev Event) error
+	// SetAutoApproved moves a verified request to AUTO-APPROVED and records
+	// the claim reference that approved it.
+	SetAutoApproved(ctx context.Context, orgID ident.OrgID, id string, by ClaimReference, ev Event) error
 	// AwaitDecision sets the pending status and the decision task token while
 	// no decision is claimed (fault.ErrConflict otherwise).
 	AwaitDecision(ctx context.Context, orgID ident.OrgID, id string, status Status, token string, escalated bool, ev Event) (Registration, error)
@@ -226,8 +230,8 @@ type Store interface {
 	// ListEscalated pages the requests escalated to ops and still pending,
 	// newest first.
 	ListEscalated(ctx context.Context, limit int, cursor string) ([]Registration, string, error)
-	// ClaimReferenceExists reports whether the hash is on file for the org
-	// (any NPI when npi is "", else that NPI).
+	// ClaimReferenceExists reports whether the hash is on file for the org:
+	// for that NPI, or for the office as a whole when npi is "".
 	ClaimReferenceExists(ctx context.Context, orgID ident.OrgID, npi, hash string) (bool, error)
 	PutClaimReferences(ctx context.Context, refs []ClaimReference) error
 

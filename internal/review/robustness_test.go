@@ -58,10 +58,10 @@ func TestSubmitIsAllOrNothingWhenTheWorkflowCannotStart(t *testing.T) {
 	email := testenv.UniqueEmail("strand")
 	body := map[string]string{"tin": tin, "level": "org", "first_name": "Pat", "last_name": "Doe", "email": email, "username": username, "password": pw}
 	for attempt := range 2 {
-		// The second attempt answers 503 again, not 409 username_taken: the
-		// first one released the username.
+		// The second attempt answers 503 again (it would start no execution
+		// for a username still reserved): the first one released it.
 		r := h.Do("POST", "/v1/registrations", body)
-		if r.Status != 503 || r.ErrCode() != "service_unavailable" {
+		if r.Status != 503 || r.ErrCode() != "dependency_unavailable" {
 			t.Fatalf("attempt %d: %d %s", attempt+1, r.Status, r.Raw)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // LinkMaker turns a path and query into an absolute URL under the portal's base URL.
@@ -30,8 +31,14 @@ type Settings struct {
 	OpsEmail           string        // GATEHOUSE_OPS_EMAIL: told of escalated requests ("" = logged only)
 }
 
+// Limiter checks the rate limits of the public doors (throttle.Limiter).
+type Limiter interface {
+	Allow(ctx context.Context, name throttle.Name, subject string) error
+}
+
 // Service takes registrations and decisions.
 type Service struct {
+	limits   Limiter
 	store    Store
 	workflow Workflow
 	mailer   Mailer
@@ -43,14 +50,14 @@ type Service struct {
 }
 
 // NewService returns a Service; it does no I/O.
-func NewService(store Store, wf Workflow, mailer Mailer, link LinkMaker, settings Settings, log *slog.Logger, now func() time.Time) *Service {
+func NewService(store Store, wf Workflow, mailer Mailer, link LinkMaker, limits Limiter, settings Settings, log *slog.Logger, now func() time.Time) *Service {
 	if settings.VerificationWindow <= 0 {
 		settings.VerificationWindow = 24 * time.Hour
 	}
 	if settings.ReviewTimeout <= 0 {
 		settings.ReviewTimeout = 30 * 24 * time.Hour
 	}
-	return &Service{store: store, workflow: wf, mailer: mailer, link: link, settings: settings, log: log, now: now,
+	return &Service{limits: limits, store: store, workflow: wf, mailer: mailer, link: link, settings: settings, log: log, now: now,
 		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
 }
 
@@ -70,6 +77,8 @@ type Request struct {
 	// Role is optional: portal-user (default) or clerical-user. Administrator
 	// roles are given only by a reviewer's Modify, never requested.
 	Role string `json:"role"`
+	// Address is the client's address (not part of the form), for the limits.
+	Address string `json:"-"`
 }
 
 // validate checks the form without I/O; every problem is named.
@@ -149,14 +158,17 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 	}
 	username := account.NormalizeUsername(in.Username)
 	email := account.NormalizeEmail(in.Email)
-	// Checked before the office is looked up, so the answer for a taken
+	id := ident.New()
+	if ok, err := s.withinLimits(ctx, in, email, username); err != nil || !ok {
+		return Submitted{ID: id, Status: StatusPendingEmail}, err
+	}
+	// Checked before the office is looked up, so what happens for a taken
 	// username does not depend on whether the TIN exists.
 	if _, err := s.store.UserIDByUsername(ctx, username); err == nil {
-		return Submitted{}, account.ErrUsernameTaken
+		return s.usernameTaken(ctx, id, email, username, in.Password)
 	} else if !errors.Is(err, fault.ErrNotFound) {
 		return Submitted{}, fmt.Errorf("submit registration: %w", err)
 	}
-	id := ident.New()
 	orgID, err := s.store.OrgIDByTIN(ctx, tin)
 	if errors.Is(err, fault.ErrNotFound) {
 		return s.unmatched(ctx, id, email)
@@ -190,6 +202,17 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 	}
 	if c := NormalizeClaimNumber(in.ClaimNumber); c != "" {
 		r.ClaimHash, r.ClaimMasked = HashClaimNumber(o.ID, c), maskTail(c, 4)
+		screen, err := s.claimTryAllowed(ctx, o.ID, r.ClaimHash)
+		if err != nil {
+			return Submitted{}, err
+		}
+		if !screen {
+			// Too many claim numbers tried for this office: the request goes
+			// to a reviewer, who sees why.
+			r.ClaimHash = ""
+			r.History = append(r.History, Event{At: now, Actor: "workflow", Action: "claim number not screened",
+				Detail: "too many claim numbers tried for this office; an administrator reviews the request"})
+		}
 	}
 	if in.ProviderDOB != "" {
 		r.DOBHash, r.DOBMasked = hashFor(o.ID, "dob", in.ProviderDOB), "••••-••-••"
@@ -201,7 +224,8 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 	expires := now.Add(s.settings.VerificationWindow)
 	if err := s.store.CreateRegistration(ctx, r, linkHash, expires); err != nil {
 		if errors.Is(err, account.ErrUsernameTaken) {
-			return Submitted{}, account.ErrUsernameTaken
+			// Reserved by a pending request meanwhile: the same answer.
+			return s.tellUsernameTaken(ctx, id, email, username)
 		}
 		return Submitted{}, fmt.Errorf("submit registration: %w", err)
 	}
@@ -235,6 +259,72 @@ func (s *Service) Submit(ctx context.Context, in Request) (Submitted, error) {
 		return Submitted{}, fmt.Errorf("email verification of %s: %w", r.ID, err)
 	}
 	return Submitted{ID: r.ID, Status: StatusPendingEmail}, nil
+}
+
+// withinLimits counts the request against the limits of the client
+// address, the email, the username and the claim number given. Past any of
+// them the request is answered as usual and nothing is done or sent (so a
+// flood neither hashes passwords, starts executions nor sends emails). A
+// limit that cannot be checked (the table is down) is an error: the 503
+// comes before any account is looked at, so it tells nothing.
+func (s *Service) withinLimits(ctx context.Context, in Request, email, username string) (bool, error) {
+	checks := []struct {
+		name    throttle.Name
+		subject string
+	}{
+		{throttle.RegisterAddress, in.Address},
+		{throttle.RegisterIdentifier, "email:" + email},
+		{throttle.RegisterIdentifier, "username:" + username},
+	}
+	for _, c := range checks {
+		err := s.limits.Allow(ctx, c.name, c.subject)
+		if fault.Is(err, throttle.CodeTooManyRequests) {
+			s.log.DebugContext(ctx, "registration: past a rate limit, nothing done", "limit", string(c.name))
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("submit registration: %w", err)
+		}
+	}
+	return true, nil
+}
+
+// claimTryAllowed counts a claim number tried for auto-approval against the
+// claim-number limit, per office and per claim number: guessing claim
+// numbers is bounded, and past the limit requests are still taken, only
+// not auto-approved.
+func (s *Service) claimTryAllowed(ctx context.Context, orgID ident.OrgID, claimHash string) (bool, error) {
+	for _, subject := range []string{"org:" + string(orgID), "claim:" + claimHash} {
+		err := s.limits.Allow(ctx, throttle.ClaimNumber, subject)
+		if fault.Is(err, throttle.CodeTooManyRequests) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("submit registration: %w", err)
+		}
+	}
+	return true, nil
+}
+
+// usernameTaken answers a request for a username a login has with the same
+// 202 as any other, after the same password work, and tells the mailbox
+// owner by email (never the response) to choose another.
+func (s *Service) usernameTaken(ctx context.Context, id, email, username, pw string) (Submitted, error) {
+	if _, err := s.hash(pw); err != nil {
+		return Submitted{}, err
+	}
+	return s.tellUsernameTaken(ctx, id, email, username)
+}
+
+func (s *Service) tellUsernameTaken(ctx context.Context, id, email, username string) (Submitted, error) {
+	msg, err := mail.Render("registration-username-taken", email, map[string]string{"Username": username})
+	if err != nil {
+		return Submitted{}, err
+	}
+	if err := s.mailer.Send(ctx, msg); err != nil {
+		return Submitted{}, fmt.Errorf("email taken username: %w", err)
+	}
+	return Submitted{ID: id, Status: StatusPendingEmail}, nil
 }
 
 func (s *Service) unmatched(ctx context.Context, id, email string) (Submitted, error) {

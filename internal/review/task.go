@@ -138,8 +138,10 @@ func (t *Tasks) expireVerification(ctx context.Context, in TaskInput) (map[strin
 	return map[string]any{"outcome": "invalidated"}, nil
 }
 
-// screen auto-approves a request whose claim number is on file for its TIN
-// (TIN level) or its NPI (individual level).
+// screen auto-approves a request whose claim number is on file for exactly
+// what it asks for: its NPI (individual level), or the office as a whole
+// (TIN level). A claim of one provider approves nothing else; the claim
+// reference that approved is recorded on the request and in its history.
 func (t *Tasks) screen(ctx context.Context, in TaskInput) (map[string]any, error) {
 	r, err := t.s.store.GetRegistration(ctx, in.OrgID, in.RegistrationID)
 	if err != nil {
@@ -163,7 +165,12 @@ func (t *Tasks) screen(ctx context.Context, in TaskInput) (map[string]any, error
 			return nil, err
 		}
 		if found {
-			if err := t.s.store.SetAutoApproved(ctx, r.OrgID, r.ID, t.event("auto-approved", "claim number on file")); err != nil {
+			by := ClaimReference{OrgID: r.OrgID, NPI: npi, Hash: r.ClaimHash}
+			detail := "claim number " + r.ClaimMasked + " on file for the office"
+			if npi != "" {
+				detail = "claim number " + r.ClaimMasked + " on file for NPI " + npi
+			}
+			if err := t.s.store.SetAutoApproved(ctx, r.OrgID, r.ID, by, t.event("auto-approved", detail)); err != nil {
 				return nil, err
 			}
 			return map[string]any{"route": "auto-approved"}, nil

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/emulator"
+	"github.com/gatehouse-dev/gatehouse/internal/awscfg"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
@@ -140,13 +141,22 @@ func NewTable(t testing.TB) string {
 func Config(t testing.TB, table string) config.Config {
 	t.Helper()
 	base, _ := url.Parse("https://portal.gatehouse.test")
-	return config.Config{TableName: table, BaseURL: base, MailFrom: "no-reply@gatehouse.test", ReviewTimeout: time.Hour}
+	// The emulators are shared by every test package of a run on a machine
+	// that may be busy: calls get generous deadlines here. The production
+	// bounds (awscfg.Default) are tested on a DynamoDB Local of its own
+	// (infra/local/stack: TestStalledTableAnswers503AndRecovers).
+	aws := awscfg.Policy{AttemptTimeout: 15 * time.Second, CallBudget: 30 * time.Second, Reserve: awscfg.Default.Reserve,
+		MaxAttempts: awscfg.Default.MaxAttempts, MaxBackoff: awscfg.Default.MaxBackoff}
+	return config.Config{TableName: table, BaseURL: base, MailFrom: "no-reply@gatehouse.test", ReviewTimeout: time.Hour, AWS: aws}
 }
 
 // Logger writes JSON logs into the test's output.
 func Logger(t testing.TB) *slog.Logger {
 	return logging.New(testWriter{t}, "debug")
 }
+
+// LogWriter writes each log line into the test's output.
+func LogWriter(t testing.TB) io.Writer { return testWriter{t} }
 
 type testWriter struct{ t testing.TB }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"net/http"
 	"strings"
 
@@ -31,7 +32,7 @@ func (x *Pages) ForgotSubmit(w http.ResponseWriter, r *http.Request) error {
 	if strings.Contains(f.Who, "@") {
 		username, email = "", f.Who
 	}
-	if err := x.auth.Forgot(r.Context(), username, email); err != nil {
+	if err := x.auth.Forgot(r.Context(), httpapi.ClientAddress(r), username, email); err != nil {
 		return err
 	}
 	return web.Redirect(w, r, "/password/forgot?sent=1")

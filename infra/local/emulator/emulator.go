@@ -221,6 +221,13 @@ func (p *Process) Stop() {
 	}
 }
 
+// Pause stops the process group (SIGSTOP): it keeps its sockets but answers
+// nothing, like a dependency that hangs. Resume undoes it.
+func (p *Process) Pause() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGSTOP) }
+
+// Resume continues a paused process group (SIGCONT).
+func (p *Process) Resume() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGCONT) }
+
 // Exited is closed when the process ends; Err then tells how.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 

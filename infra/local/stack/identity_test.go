@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/password"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 const memberPassword = "quiet mornings over tea"
@@ -50,17 +51,22 @@ func newMember(t *testing.T, h *stacktest.Harness, orgID, username string, role 
 	return u.ID
 }
 
+// TestEnumerationGetsTheSameAnswer: a wrong password, an unknown username
+// and a deleted login answer the same 401; after MaxFailedLogins failures
+// each of them answers the same 423 to every password, the right one too
+// (the contract's "Sign-in answers"): neither answer tells who exists.
 func TestEnumerationGetsTheSameAnswer(t *testing.T) {
 	h := stacktest.New(t)
 	orgID, _ := h.NewAdminOrg("Enum Clinic", "310000001", "enum.admin")
 	newMember(t, h, orgID, "enum.user", account.RolePortalUser, nil)
 	newMember(t, h, orgID, "enum.locked", account.RolePortalUser, nil)
-	for i := 0; i < account.MaxFailedLogins; i++ {
-		h.Do("POST", "/v1/auth/login", map[string]string{"username": "enum.locked", "password": "nope nope nope"})
+	newMember(t, h, orgID, "enum.deleted", account.RolePortalUser, func(u *account.User) { u.Deleted = true })
+	login := func(user, pw string) stacktest.Reply {
+		return h.Do("POST", "/v1/auth/login", map[string]string{"username": user, "password": pw})
 	}
 	answers := map[string]stacktest.Reply{}
-	for name, user := range map[string]string{"unknown": "enum.nobody", "wrong password": "enum.user", "locked, wrong password": "enum.locked"} {
-		answers[name] = h.Do("POST", "/v1/auth/login", map[string]string{"username": user, "password": "a wrong password"})
+	for name, user := range map[string]string{"unknown": "enum.nobody", "wrong password": "enum.user", "deleted": "enum.deleted"} {
+		answers[name] = login(user, "a wrong password")
 	}
 	want := answers["unknown"]
 	for name, r := range answers {
@@ -68,8 +74,27 @@ func TestEnumerationGetsTheSameAnswer(t *testing.T) {
 			t.Errorf("%s: %d %s; unknown user: %d %s", name, r.Status, r.Raw, want.Status, want.Raw)
 		}
 	}
-	if r := h.Do("POST", "/v1/auth/login", map[string]string{"username": "enum.locked", "password": memberPassword}); r.Status != 423 || r.ErrCode() != "account_locked" {
-		t.Fatalf("locked account, right password: %d %s", r.Status, r.Raw)
+	// enum.deleted has one failure counted above, as any login would.
+	for user, failures := range map[string]int{"enum.locked": account.MaxFailedLogins, "enum.nobody.locked": account.MaxFailedLogins, "enum.deleted": account.MaxFailedLogins - 1} {
+		for i := 0; i < failures; i++ {
+			if r := login(user, "nope nope nope"); r.Status != 401 {
+				t.Fatalf("%s failure %d: %d %s", user, i+1, r.Status, r.Raw)
+			}
+		}
+	}
+	locked := login("enum.locked", memberPassword)
+	if locked.Status != 423 || locked.ErrCode() != "account_locked" {
+		t.Fatalf("locked account, right password: %d %s", locked.Status, locked.Raw)
+	}
+	for name, r := range map[string]stacktest.Reply{
+		"locked, wrong password":    login("enum.locked", "a wrong password"),
+		"unknown, locked":           login("enum.nobody.locked", memberPassword),
+		"deleted, locked":           login("enum.deleted", memberPassword),
+		"unknown, locked, no guess": login("enum.nobody.locked", ""),
+	} {
+		if r.Status != 423 || r.Raw != locked.Raw {
+			t.Errorf("%s: %d %s; a locked login: %s", name, r.Status, r.Raw, locked.Raw)
+		}
 	}
 	// forgot answers the same for an account and for nobody.
 	a := h.Do("POST", "/v1/auth/password/forgot", map[string]string{"username": "enum.user"})
@@ -303,7 +328,9 @@ func assurance(t *testing.T, h *stacktest.Harness, token string, second bool) {
 var resetLink = regexp.MustCompile(`https://portal\.gatehouse\.test/password/reset\?token=([A-Za-z0-9_-]{43})`)
 
 func TestResetWithCodeWord(t *testing.T) {
-	h := stacktest.New(t)
+	// Asks for a reset link three times in a minute: more than the default
+	// one email per window (TestForgotSendsOneEmailPerWindow).
+	h := stacktest.New(t, stacktest.Limit(throttle.ForgotIdentifier, throttle.Limit{Max: 10, Window: time.Hour}))
 	orgID, adminTok := h.NewAdminOrg("Reset Clinic", "310000006", "rst.admin")
 	userID := newMember(t, h, orgID, "rst.user", account.RolePortalUser, nil)
 	oldSession := h.Login("rst.user", memberPassword)

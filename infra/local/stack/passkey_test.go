@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // The portal of the test configuration (GATEHOUSE_BASE_URL), as a browser
@@ -155,9 +156,9 @@ func TestPasskeyRegistrationAndSignIn(t *testing.T) {
 	// Password + passkey: the same answer as POST /v1/auth/login.
 	h.Calls.Reset()
 	begin := beginPasskeyLogin(t, h, "pk.admin", adminPassword)
-	// Get USERNAME, Query USER partition, Query PASSKEY#, Put CHALLENGE.
-	if got := h.Calls.Service("DynamoDB"); got != 4 {
-		t.Errorf("passkey begin: %d DynamoDB calls (%s), want 4", got, h.Calls)
+	// 2 rate-limit checks, Get USERNAME, Query USER partition, Query PASSKEY#, Put CHALLENGE.
+	if got := h.Calls.Service("DynamoDB"); got != 6 {
+		t.Errorf("passkey begin: %d DynamoDB calls (%s), want 6", got, h.Calls)
 	}
 	allow, _ := begin.Body["options"].(map[string]any)["allowCredentials"].([]any)
 	if begin.Status != 200 || len(allow) != 1 {
@@ -271,7 +272,8 @@ func TestPasskeyRemovalOfTheLastFactorTurnsMFAOffWhereAllowed(t *testing.T) {
 }
 
 func TestPasskeyCeremoniesRefuseForgeries(t *testing.T) {
-	h := stacktest.New(t)
+	// Many ceremonies for one username: past the default per-username limit.
+	h := stacktest.New(t, stacktest.Limit(throttle.SignInUsername, throttle.Limit{Max: 100, Window: time.Hour}))
 	key := newSoftKey()
 	orgID, _ := newPasskeyAdmin(t, h, "Forgery Clinic", "320000003", "pk.victim", key)
 	newMember(t, h, orgID, "pk.other", account.RolePortalUser, nil)

@@ -33,7 +33,7 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | console: all / by status      |                      |                     | Query GSI1 ENTRIES or GSI2 ENTRIES#<status>, newest first (invites + registrations merged by time) | 1 Query per page |
 // | escalated to ops (pending)    |                      |                     | GSI3 ESCALATED / <submitted>#<reg> (sparse: set while escalated and pending, removed by the decision claim or the timeout) | 1 Query per page |
 // | reserved username (pending)   | USERNAME#<username>  | USERNAME            | Owner = registration:<reg>             | in create txn |
-// | claim reference (hash only)   | ORG#<org>            | CLAIMREF#<sha256>#<npi or ->| TIN level: Query begins_with CLAIMREF#<sha256>#; NPI: Get | 1 call |
+// | claim reference (hash only)   | ORG#<org>            | CLAIMREF#<sha256>#<npi or ->| Get: NPI level its NPI, TIN level "-" (an office-wide claim) | 1 Get |
 // | TIN -> org                    | TIN#<tin>            | TIN                 |                                        | 1 Get |
 // | org members (reviewers)       |                      |                     | Query GSI1 ORG#<org>#MEMBERS           | 1 Query |
 // | emailed link (invite, reset…) | LINK#<sha256>        | LINK                |                                        | 1 Get |
@@ -46,6 +46,7 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | user's passkeys               | Query PK = USER#<user>, SK begins PASSKEY# |  |                              | 1 Query |
 // | passkey sign count            | USER#<user>          | PASSKEY#<id>        |                                        | 1 conditional Update (count only goes up) |
 // | passkey ceremony challenge    | CHALLENGE#<sha256 of challenge id> | CHALLENGE | TTL 5 min                     | 1 Put; taken by 1 conditional Delete (ALL_OLD) |
+// | failed sign-ins of a username no login uses | SIGNINFAIL#<sha256 of username> | SIGNINFAIL | TTL: end of window or lock | 1 Get; 1 conditional Update (+1 to lock) |
 // | code (F25)                    | ORG#<org>#CODES#<kind> | CODE#<code>       |                                        | 1 conditional Put / Delete in txn with audit |
 // | code list page, search        | Query PK = ORG#<org>#CODES#<kind> (code order); q: FilterExpression contains(Search), ≤ 5 Queries of 200 | | | 1-5 Queries per page |
 // | copy codes (per list)         | Query source partition (1 MB pages); Query target partition, ProjectionExpression SK; TransactWrite of ≤ 100 Puts each attribute_not_exists(PK), 4 at once | | | 10,000 codes: ~3 + ~2 Queries + 100 TransactWrites |
@@ -56,7 +57,7 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | ticket decision (ops)         | ticket Put conditioned on Rev + memberships (Rev) + ConditionChecks of the kept site admin + audit | | | 1 TransactWrite |
 // | site administrators (F20, F23)|                      |                     | Query GSI1 ORG#<org>#MEMBERS begins ROLE#site-admin# (all, with lock/delete copies) | 1 Query |
 // | emergency request (public)    | EMERGENCY#<id>       | EMERGENCY           | TTL 180 days                           | 1 Put |
-// | rate window (emergency form)  | RATE#<key>#<window start> | RATE           | TTL 2 windows                          | 1 conditional Update ADD |
+// | rate limit window (throttle: public doors, emergency form) | RATE#<limit>#<sha256 of subject>#<window start> | RATE | TTL 2 windows | 1 conditional Update per check (ADD Hits if Hits < max) |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
 // regardless of case. The membership item carries a copy of the user's
@@ -80,10 +81,13 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 //   ORG#<org>#MEMBERS begins ROLE#site-admin#, then a ConditionCheck on the
 //   kept one's membership inside the change's transaction.
 //
-// Sign-in: Get USERNAME, Query USER partition, TransactWrite (Put SESSION +
-// conditional Update USER: not locked, not deleted, same password, TOTP step
-// unused) = 3 calls; a wrong password: Get, Query, conditional Update = 3
-// (+1 Update and the session deletes on the attempt that locks).
+// Sign-in: 2 rate-limit Updates (address, username), Get USERNAME, Query
+// USER partition, TransactWrite (Put SESSION + conditional Update USER: not
+// locked, not deleted, same password, TOTP step unused) = 5 calls; a wrong
+// password: 2 Updates, Get, Query, conditional Update = 5 (+1 Update and the
+// session deletes on the attempt that locks); a locked username: 2 Updates,
+// Get, Query = 4 (no password check); an unknown username: 2 Updates, Get
+// USERNAME, Get SIGNINFAIL, conditional Update SIGNINFAIL = 5.
 // Passkey sign-in: begin = the password check (Get USERNAME, Query USER) +
 // Query PASSKEY# + Put CHALLENGE = 4; finish = conditional Delete CHALLENGE,
 // Query USER, Query PASSKEY#, conditional Update of the sign count,
@@ -113,6 +117,7 @@ const (
 	skLink         = "LINK"
 	skRegistration = "REG"
 	skChallenge    = "CHALLENGE"
+	skSignInFail   = "SIGNINFAIL"
 
 	gsi1Orgs = "ORGS"
 

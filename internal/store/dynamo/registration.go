@@ -60,6 +60,7 @@ type registrationRecord struct {
 	PasswordHash                           string `dynamodbav:",omitempty"`
 	ClaimHash                              string `dynamodbav:",omitempty"`
 	ClaimMasked                            string `dynamodbav:",omitempty"`
+	ApprovedByClaim                        string `dynamodbav:",omitempty"`
 	DOBHash                                string `dynamodbav:",omitempty"`
 	DOBMasked                              string `dynamodbav:",omitempty"`
 	Status                                 string
@@ -84,7 +85,7 @@ func (r registrationRecord) registration() review.Registration {
 		Email: r.Email, Phone: r.Phone, Username: r.Username, PasswordHash: r.PasswordHash, ClaimHash: r.ClaimHash, ClaimMasked: r.ClaimMasked,
 		DOBHash: r.DOBHash, DOBMasked: r.DOBMasked, Status: review.Status(r.Status), SubmittedAt: parseTime(r.SubmittedAt),
 		VerifiedAt: parseTimeOrZero(r.VerifiedAt), VerifyToken: r.VerifyToken, DecisionToken: r.DecisionToken, Escalated: r.Escalated, UserID: r.UserID,
-		NotifiedAt: parseTimeOrZero(r.NotifiedAt)}
+		NotifiedAt: parseTimeOrZero(r.NotifiedAt), ApprovedByClaim: r.ApprovedByClaim}
 	if d := r.Decision; d != nil {
 		scope, _ := account.ParseScope(d.Scope)
 		out.Decision = &review.Decision{Kind: d.Kind, Role: account.Role(d.Role), Scope: scope, Reason: d.Reason, Note: d.Note, By: d.By, ByName: d.ByName, At: parseTime(d.At)}
@@ -275,13 +276,16 @@ func (s *Store) ExpireVerification(ctx context.Context, orgID ident.OrgID, id st
 	return err
 }
 
-// SetAutoApproved moves a verified request to AUTO-APPROVED.
-func (s *Store) SetAutoApproved(ctx context.Context, orgID ident.OrgID, id string, ev review.Event) error {
-	v, err := statusValues(orgID, review.StatusAutoApproved, ev, map[string]types.AttributeValue{":pending": str(string(review.StatusPendingEmail))})
+// SetAutoApproved moves a verified request to AUTO-APPROVED and records the
+// claim reference that approved it (ApprovedByClaim: its sort key).
+func (s *Store) SetAutoApproved(ctx context.Context, orgID ident.OrgID, id string, by review.ClaimReference, ev review.Event) error {
+	v, err := statusValues(orgID, review.StatusAutoApproved, ev, map[string]types.AttributeValue{
+		":pending": str(string(review.StatusPendingEmail)), ":claim": str(claimRefSK(by.Hash, by.NPI)),
+	})
 	if err != nil {
 		return err
 	}
-	_, err = s.updateRegistration(ctx, "auto-approve registration", orgID, id, setStatus,
+	_, err = s.updateRegistration(ctx, "auto-approve registration", orgID, id, setStatus+", ApprovedByClaim = :claim",
 		"#status = :pending AND attribute_exists(VerifiedAt)", nil, v)
 	return err
 }
@@ -484,27 +488,17 @@ func (s *Store) ListEscalated(ctx context.Context, limit int, cursor string) ([]
 	return out, next, nil
 }
 
-// ClaimReferenceExists looks a claim hash up: for one NPI a GetItem, for the
-// whole TIN a Query of the hash's prefix (any NPI or none).
+// ClaimReferenceExists looks a claim hash up with one GetItem: for an NPI,
+// a claim recorded for that provider; for "" (a TIN-level request), a claim
+// recorded for the office as a whole. A claim of one provider never
+// approves a request for another provider or for the whole office.
 func (s *Store) ClaimReferenceExists(ctx context.Context, orgID ident.OrgID, npi, hash string) (bool, error) {
-	if npi != "" {
-		var r struct{ PK string }
-		err := s.getItem(ctx, "get claim reference", orgPK(orgID), claimRefSK(hash, npi), &r)
-		if errors.Is(err, fault.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
+	var r struct{ PK string }
+	err := s.getItem(ctx, "get claim reference", orgPK(orgID), claimRefSK(hash, npi), &r)
+	if errors.Is(err, fault.ErrNotFound) {
+		return false, nil
 	}
-	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 &s.table,
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(orgPK(orgID)), ":sk": str("CLAIMREF#" + hash + "#")},
-		Limit:                     aws.Int32(1),
-	})
-	if err != nil {
-		return false, s.wrap("query claim references", err)
-	}
-	return len(res.Items) > 0, nil
+	return err == nil, err
 }
 
 type claimRefRecord struct {

@@ -58,9 +58,9 @@ func (s *Store) RecordLoginFailure(ctx context.Context, userID string, now time.
 	for attempt := 0; ; attempt++ {
 		var err error
 		if increment {
-			count, err = s.countInWindow(ctx, userID, cutoff)
+			count, err = s.countInWindow(ctx, key(userPK(userID), skUser), "attribute_exists(PK) AND ", cutoff, nil)
 		} else {
-			count, err = s.startFailureWindow(ctx, userID, cutoff, now)
+			count, err = s.startFailureWindow(ctx, key(userPK(userID), skUser), "attribute_exists(PK) AND ", cutoff, now, nil)
 		}
 		if err == nil {
 			break
@@ -81,12 +81,20 @@ func (s *Store) RecordLoginFailure(ctx context.Context, userID string, now time.
 	return s.LockUser(ctx, userID, now, false)
 }
 
-func (s *Store) countInWindow(ctx context.Context, userID string, cutoff time.Time) (int64, error) {
+// countInWindow and startFailureWindow are the two updates of a failure
+// counter (on a user item, or on the item of a username no login uses):
+// cond is prepended to the window condition; extra values are set too.
+func (s *Store) countInWindow(ctx context.Context, k map[string]types.AttributeValue, cond string, cutoff time.Time, ttlAt *time.Time) (int64, error) {
+	set, values := "SET FailedLogins = FailedLogins + :one", map[string]types.AttributeValue{":one": num(1), ":cutoff": str(formatTime(cutoff))}
+	if ttlAt != nil {
+		set, values[":ttl"] = set+", #ttl = :ttl", num(ttl(*ttlAt))
+	}
 	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(userPK(userID), skUser),
-		UpdateExpression:          aws.String("SET FailedLogins = FailedLogins + :one"),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND FailureWindowStart > :cutoff"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":cutoff": str(formatTime(cutoff))},
+		TableName: &s.table, Key: k,
+		UpdateExpression:          aws.String(set),
+		ConditionExpression:       aws.String(cond + "FailureWindowStart > :cutoff"),
+		ExpressionAttributeNames:  ttlName(ttlAt),
+		ExpressionAttributeValues: values,
 		ReturnValues:              types.ReturnValueUpdatedNew,
 	})
 	if err != nil {
@@ -95,17 +103,30 @@ func (s *Store) countInWindow(ctx context.Context, userID string, cutoff time.Ti
 	return attrInt(res.Attributes["FailedLogins"]), nil
 }
 
-func (s *Store) startFailureWindow(ctx context.Context, userID string, cutoff, now time.Time) (int64, error) {
+func (s *Store) startFailureWindow(ctx context.Context, k map[string]types.AttributeValue, cond string, cutoff, now time.Time, ttlAt *time.Time) (int64, error) {
+	set := "SET FailedLogins = :one, FailureWindowStart = :now"
+	values := map[string]types.AttributeValue{":one": num(1), ":cutoff": str(formatTime(cutoff)), ":now": str(formatTime(now))}
+	if ttlAt != nil {
+		set, values[":ttl"] = set+", #ttl = :ttl", num(ttl(*ttlAt))
+	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(userPK(userID), skUser),
-		UpdateExpression:          aws.String("SET FailedLogins = :one, FailureWindowStart = :now"),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(FailureWindowStart) OR FailureWindowStart <= :cutoff)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":cutoff": str(formatTime(cutoff)), ":now": str(formatTime(now))},
+		TableName: &s.table, Key: k,
+		UpdateExpression:          aws.String(set),
+		ConditionExpression:       aws.String(cond + "(attribute_not_exists(FailureWindowStart) OR FailureWindowStart <= :cutoff)"),
+		ExpressionAttributeNames:  ttlName(ttlAt),
+		ExpressionAttributeValues: values,
 	})
 	if err != nil {
 		return 0, s.wrap("start failed-login window", err)
 	}
 	return 1, nil
+}
+
+func ttlName(ttlAt *time.Time) map[string]string {
+	if ttlAt == nil {
+		return nil
+	}
+	return map[string]string{"#ttl": "TTL"}
 }
 
 func attrInt(v types.AttributeValue) int64 {

@@ -49,7 +49,7 @@ func newReview(t *testing.T, portal bool, adjust ...func(*config.Config)) *Revie
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	h := startAt(t, cfg, addr)
+	h := startAt(t, cfg, testenv.AWSConfig(t), addr)
 	arn, err := stack.DeployReview(context.Background(), testenv.AWSConfig(t), name, h.Stack.InvokeURL)
 	if err != nil {
 		t.Fatal(err)

@@ -16,13 +16,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack"
 	"github.com/gatehouse-dev/gatehouse/internal/app"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // Harness is the local stack in this process, on free ports, over a fresh
@@ -34,8 +37,9 @@ type Harness struct {
 	// Calls counts the AWS calls the app makes (DynamoDB, SES, …).
 	Calls *testenv.Calls
 
-	mu  sync.Mutex
-	mfa map[string]*mfaLogin // by username: logins the harness enrolled in TOTP
+	mu   sync.Mutex
+	mfa  map[string]*mfaLogin // by username: logins the harness enrolled in TOTP
+	logs *logBuffer
 }
 
 // mfaLogin is what the harness keeps to sign a TOTP-enrolled login in again.
@@ -52,7 +56,25 @@ func New(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	return start(t, cfg)
+	return start(t, cfg, testenv.AWSConfig(t))
+}
+
+// NewOn starts a harness whose app uses awsCfg (e.g. a DynamoDB Local of
+// the test's own, which it may pause) and the table named in cfg.
+func NewOn(t *testing.T, cfg config.Config, awsCfg aws.Config) *Harness {
+	t.Helper()
+	return start(t, cfg, awsCfg)
+}
+
+// Limit is a New option that changes one rate limit of the defaults (a
+// test that repeats one request more than a person would).
+func Limit(name throttle.Name, l throttle.Limit) func(*config.Config) {
+	return func(c *config.Config) {
+		if c.Limits == nil {
+			c.Limits = throttle.Defaults
+		}
+		c.Limits = c.Limits.With(name, l)
+	}
 }
 
 // NewPortal starts a harness whose portal base URL is its own API address
@@ -65,7 +87,7 @@ func NewPortal(t *testing.T, adjust ...func(*config.Config)) *Harness {
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	return startAt(t, cfg, addr)
+	return startAt(t, cfg, testenv.AWSConfig(t), addr)
 }
 
 // portalAddr picks a free loopback port for the API and points the portal's
@@ -83,19 +105,42 @@ func portalAddr(t *testing.T, cfg *config.Config) string {
 }
 
 // start runs the app of cfg behind the local front doors on free ports.
-func start(t *testing.T, cfg config.Config) *Harness { return startAt(t, cfg, "127.0.0.1:0") }
+func start(t *testing.T, cfg config.Config, awsCfg aws.Config) *Harness {
+	return startAt(t, cfg, awsCfg, "127.0.0.1:0")
+}
 
-func startAt(t *testing.T, cfg config.Config, apiAddr string) *Harness {
+func startAt(t *testing.T, cfg config.Config, awsCfg aws.Config, apiAddr string) *Harness {
 	t.Helper()
-	awsCfg := testenv.AWSConfig(t)
 	calls := testenv.CountCalls(&awsCfg)
-	a := app.New(cfg, awsCfg, testenv.Logger(t))
+	logs := &logBuffer{}
+	a := app.New(cfg, awsCfg, logging.New(io.MultiWriter(testenv.LogWriter(t), logs), "debug"))
 	st, err := stack.Start(a, stack.Addrs{API: apiAddr, Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	return &Harness{T: t, Stack: st, App: a, Calls: calls, mfa: map[string]*mfaLogin{}}
+	return &Harness{T: t, Stack: st, App: a, Calls: calls, logs: logs, mfa: map[string]*mfaLogin{}}
+}
+
+// Logs returns every log line the app has written so far (JSON lines).
+func (h *Harness) Logs() string { return h.logs.String() }
+
+// logBuffer keeps the app's log lines; requests log from many goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Reply is an HTTP answer with its JSON body decoded.
