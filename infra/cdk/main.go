@@ -33,24 +33,12 @@ func run() error {
 	if outdir != "" && !filepath.IsAbs(outdir) {
 		outdir = filepath.Join(root, outdir)
 	}
-	// The same for the files the CLI asks the app to write: on a busy
-	// machine a synth slower than 10 s writes performance counters there,
-	// and a relative path from infra/cdk does not exist.
-	for _, env := range []string{"CDK_PERF_COUNTERS_FILE", "CDK_ERROR_FILE"} {
-		if p := os.Getenv(env); p != "" && !filepath.IsAbs(p) {
-			// The jsii runtime may hold the relative path already (it is
-			// started before main): make that one exist too (ignored by git).
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
-			}
-			if err := os.Setenv(env, filepath.Join(root, p)); err != nil {
-				return err
-			}
-		}
-	}
-	var props *awscdk.AppProps
+	// No performance report: on a busy machine a synth slower than 10 s
+	// writes one to a path relative to the repository root, which does not
+	// exist from infra/cdk, and the synth fails.
+	props := &awscdk.AppProps{PerformanceReporting: jsii.Bool(false)}
 	if outdir != "" {
-		props = &awscdk.AppProps{Outdir: jsii.String(outdir)}
+		props.Outdir = jsii.String(outdir)
 	}
 	cdkApp := awscdk.NewApp(props)
 	s, err := readSettings(cdkApp.Node())

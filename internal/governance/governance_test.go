@@ -42,6 +42,7 @@ func TestTicketsAreForSiteAdministratorsAndSupportUsers(t *testing.T) {
 	other := w.office("Ticket Elsewhere")
 	portal := w.member(o, "portal-user")
 	provAdmin := w.member(o, "provider-admin")
+	scoped := w.AddMember(o.id, o.admin.Token, unique("scoped"), "provider-admin", "provider:1234567893")
 	supporter := w.member(o, "portal-user")
 	w.age(supporter.ID, 7)
 	w.grant(o, supporter.ID, "support", "add")
@@ -53,8 +54,9 @@ func TestTicketsAreForSiteAdministratorsAndSupportUsers(t *testing.T) {
 		token []string
 		path  string
 	}{
-		"portal user":            {portal.Auth(), o.path("/tickets")},
-		"provider administrator": {provAdmin.Auth(), o.path("/tickets")},
+		"portal user":                                  {portal.Auth(), o.path("/tickets")},
+		"provider administrator":                       {provAdmin.Auth(), o.path("/tickets")},
+		"provider-scoped administrator":                {scoped.Auth(), o.path("/tickets")},
 		"support user in an office where they are not": {supporter.Auth(), other.path("/tickets")},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -247,6 +249,11 @@ func TestSiteAdministratorsOnlyByApprovedTicket(t *testing.T) {
 	if out := w.decide(ticket, false); out["status"] != "rejected" {
 		t.Fatalf("reject: %v", out)
 	}
+	// The author hears of the decision.
+	mails := testenv.Emails(t, o.admin.Email)
+	if last := mails[len(mails)-1]; !strings.Contains(last.Subject, "rejected") || !strings.Contains(last.Body.Text, "checked by phone") {
+		t.Fatalf("decision email: %q %q", last.Subject, last.Body.Text)
+	}
 	if d := w.user(o, o.admin, candidate.ID); d.Body["role"] != "provider-admin" {
 		t.Fatalf("a rejection changed the role: %s", d.Raw)
 	}
@@ -299,5 +306,68 @@ func TestSiteAdministratorsOnlyByApprovedTicket(t *testing.T) {
 	g := w.Do("GET", o.path("/governance"), nil, o.admin.Auth()...)
 	if g.Body["site_admins_active"] != 1.0 {
 		t.Fatalf("governance: %s", g.Raw)
+	}
+}
+
+// TestConcurrentDecisionsApplyOnce: two ops approvals of one ticket apply
+// it once; two removals of the office's two site administrators approved
+// at the same moment leave one (the kept one is checked in the transaction).
+func TestConcurrentDecisionsApplyOnce(t *testing.T) {
+	w := newWorld(t)
+	o := w.office("Race Clinic")
+	b := w.member(o, "provider-admin")
+	r := w.file(o, o.admin, change(b.ID, "site-admin", "add"))
+	ticket := r.Body["id"].(string)
+	codes := make(chan string, 2)
+	for range 2 {
+		go func() {
+			_, code := w.Invoke("ops", map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": ticket, "approve": true})
+			codes <- code
+		}()
+	}
+	first, second := <-codes, <-codes
+	if (first == "") == (second == "") {
+		t.Fatalf("want exactly one approval to succeed: %q %q", first, second)
+	}
+	entries := 0
+	for _, e := range auditActions(w.Do("GET", o.path("/audit?limit=200"), nil, o.admin.Auth()...)) {
+		if e["action"] == "privilege.site-admin.add" {
+			entries++
+		}
+	}
+	if entries != 1 {
+		t.Fatalf("applied %d times", entries)
+	}
+
+	removeB := w.file(o, o.admin, change(b.ID, "site-admin", "remove")).Body["id"]
+	removeA := w.file(o, o.admin, change(o.admin.ID, "site-admin", "remove")).Body["id"]
+	results := make(chan string, 2)
+	for _, id := range []any{removeA, removeB} {
+		go func() {
+			_, code := w.ops(map[string]any{"command": "DecidePrivilegeTicket", "ticket_id": id, "approve": true})
+			results <- code
+		}()
+	}
+	x, y := <-results, <-results
+	if x != "" && y != "" || x == "" && y == "" {
+		t.Fatalf("want one removal applied and one refused: %q %q", x, y)
+	}
+	// Whichever went first, the other finds the office would lose its last
+	// site administrator, or that its author is no longer one.
+	if refused := x + y; refused != "last_site_admin" && refused != "filer_not_site_admin" {
+		t.Fatalf("refusal: %q", refused)
+	}
+	n := 0
+	for _, id := range []string{o.admin.ID, b.ID} {
+		d := w.Do("GET", o.path("/users/"+id), nil, o.admin.Auth()...)
+		if d.Status != 200 {
+			t.Fatalf("read %s: %d %s", id, d.Status, d.Raw)
+		}
+		if d.Body["role"] == "site-admin" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d site administrators left, want 1", n)
 	}
 }

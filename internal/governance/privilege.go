@@ -78,6 +78,7 @@ func (s *Service) DecidePrivilegeTicket(ctx context.Context, ticketID string, ap
 				return Ticket{}, fmt.Errorf("reject ticket %s: %w", t.ID, err)
 			}
 			t.Rev++
+			s.tellFiler(ctx, t)
 			return t, nil
 		}
 		t.Status = StatusApproved
@@ -91,7 +92,34 @@ func (s *Service) DecidePrivilegeTicket(ctx context.Context, ticketID string, ap
 			return Ticket{}, err
 		}
 		t.Rev++
+		s.tellFiler(ctx, t)
 		return t, nil
+	}
+}
+
+// tellFiler emails the ticket's author the decision. The decision stands
+// whether or not the email goes out, so a failure is only logged.
+func (s *Service) tellFiler(ctx context.Context, t Ticket) {
+	filer, fms, err := s.store.UserWithMemberships(ctx, t.FiledBy)
+	if err == nil && filer.Email != "" {
+		orgName, target := t.OrgID.String(), t.Change.UserID
+		for _, m := range fms {
+			if m.OrgID == t.OrgID {
+				orgName = m.OrgName
+			}
+		}
+		if u, _, err := s.store.UserWithMemberships(ctx, t.Change.UserID); err == nil {
+			target = strings.TrimSpace(u.FirstName+" "+u.LastName) + " (" + u.Username + ")"
+		}
+		var msg mail.Message
+		msg, err = mail.Render("privilege-decided", filer.Email, map[string]string{"ID": t.ID, "OrgName": orgName, "Status": string(t.Status),
+			"Action": string(t.Change.Action), "Grant": string(t.Change.Grant), "Target": target, "Note": t.DecisionNote})
+		if err == nil {
+			err = s.mailer.Send(ctx, msg)
+		}
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "privilege decision notice to the filer failed", "ticket", t.ID, "error", err.Error())
 	}
 }
 
