@@ -725,7 +725,7 @@ func (s *Service) newLink(orgID ident.OrgID, userID string, now time.Time) (stri
 
 func (s *Service) sendLink(ctx context.Context, kind string, u account.User, o org.Org, token string, expires time.Time) error {
 	msg, err := mail.Render(kind, u.Email, map[string]any{
-		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/setup", url.Values{"token": {token}}),
+		"OrgName": o.Name, "Username": u.Username, "Link": s.link("/setup", url.Values{"token": {token}}),
 		"ExpiresAt": expires.Format(time.RFC3339), "CodeWord": o.Settings.CodeWordHash != "",
 	})
 	if err != nil {
