@@ -206,6 +206,10 @@ type User struct {
 	RecoveryCodeHashes []string
 	// LinkedTo is the login this account's memberships were joined to (F8).
 	LinkedTo string
+	// Rev is the store's revision of the login's own fields (password,
+	// email, names, factors, revocations): every write of them is
+	// conditional on the revision it read, so a stale write fails.
+	Rev int
 }
 
 // LockoutDuration is how long a lock from failed sign-ins lasts (F2).
@@ -250,6 +254,13 @@ type Membership struct {
 	CreatedAt  time.Time
 	// Privileges are per-user overrides of the role's defaults (F19).
 	Privileges map[Module]Level
+	// Locked and Deleted are this office's lock and logical delete of the
+	// membership (F16, F18): they never touch the person's other offices.
+	// Active is kept equal to !Locked && !Deleted by SetLocked and
+	// SetDeleted, so every check of Active honours both.
+	Locked   bool
+	LockedAt *time.Time
+	Deleted  bool
 	// Support is the support privilege (F21): it lets the member file
 	// support tickets. It is granted and removed only by an approved
 	// privilege-change ticket (F22) and never held by a site administrator.
@@ -257,6 +268,22 @@ type Membership struct {
 	// Rev is the store's revision of the membership item, for optimistic
 	// concurrency of administrator edits; 0 for an item never edited.
 	Rev int
+}
+
+// SetLocked locks (at) or unlocks the membership in its office.
+func (m *Membership) SetLocked(locked bool, at time.Time) {
+	m.Locked, m.LockedAt = locked, nil
+	if locked {
+		at = at.UTC()
+		m.LockedAt = &at
+	}
+	m.Active = !m.Locked && !m.Deleted
+}
+
+// SetDeleted deletes (logically) or reactivates the membership in its office.
+func (m *Membership) SetDeleted(deleted bool) {
+	m.Deleted = deleted
+	m.Active = !m.Locked && !m.Deleted
 }
 
 // ActiveSiteAdmin reports whether m counts as an active site administrator

@@ -33,5 +33,6 @@ func (a *App) accountHandlers() handlers {
 		"listAudit":         inOrg(log.List),
 		"exportAudit":       inOrg(log.Export),
 		"setupPassword":     public(users.Setup),
+		"confirmEmail":      public(users.ConfirmEmail),
 	}
 }

@@ -39,9 +39,12 @@ const (
 	ActionUserReactivate = "user.reactivate"
 	ActionUserReset      = "user.reset_password"
 	ActionUserPrivileges = "user.privileges"
-	ActionEmployeeCreate = "employee.create"
-	ActionEmployeeUpdate = "employee.update"
-	ActionOrgSettings    = "org.settings"
+	// ActionUserEmailRequested: a new email address waits for its own confirmation.
+	ActionUserEmailRequested = "user.email_change_requested"
+	ActionUserEmailChanged   = "user.email_changed"
+	ActionEmployeeCreate     = "employee.create"
+	ActionEmployeeUpdate     = "employee.update"
+	ActionOrgSettings        = "org.settings"
 )
 
 // Actor is who acts and from where; ActorOf builds it from the caller.

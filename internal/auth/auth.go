@@ -74,6 +74,8 @@ type Sessions interface {
 	Resolve(ctx context.Context, token string) (session.Session, error)
 	End(ctx context.Context, id string) error
 	EndAll(ctx context.Context, userID string) error
+	// EndOthers ends every session of the user but keep.
+	EndOthers(ctx context.Context, userID, keep string) error
 	EndListed(ctx context.Context, userID, publicID string) error
 	List(ctx context.Context, userID string) ([]session.Session, error)
 	SetActiveOrg(ctx context.Context, id string, orgID ident.OrgID) error
@@ -227,6 +229,17 @@ func (s *Service) checkPassword(ctx context.Context, addr, username, pw string) 
 	}
 	if u.LockActive(s.now()) {
 		return account.User{}, nil, ErrLocked
+	}
+	if len(ms) > 0 && DefaultOrg(ms) == "" {
+		// Every office of the login locked or deleted its membership: there
+		// is nowhere to act. Locked: 423 like a locked account, whatever the
+		// password (no oracle); all deleted: like a deleted login.
+		for _, m := range ms {
+			if m.Locked && !m.Deleted {
+				return account.User{}, nil, ErrLocked
+			}
+		}
+		return account.User{}, nil, s.unknownUsername(ctx, username, pw)
 	}
 	ok := false
 	if pw == "" {

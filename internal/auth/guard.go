@@ -53,6 +53,20 @@ var ErrPasswordChangeRequired = fault.Forbidden("password_change_required", "Cho
 // to enrolling one; only the routes in whileMFAEnrolment answer.
 var ErrMFAEnrolmentRequired = fault.Forbidden("mfa_enrolment_required", "Set up two-step sign-in before you continue.")
 
+// ErrSecondFactorRequired refuses a session that signed in with the
+// password only, of a login that has a second factor now (enrolled in
+// another session): it must sign in again with the factor.
+var ErrSecondFactorRequired = fault.Forbidden("second_factor_required", "This session signed in without your second factor; sign in again with it.")
+
+// needSecondFactor is the refusal of a session without a second factor
+// where one is needed: enrol one, or sign in again with the one enrolled.
+func needSecondFactor(c caller.Caller) error {
+	if c.User.MFAEnabled {
+		return ErrSecondFactorRequired
+	}
+	return ErrMFAEnrolmentRequired
+}
+
 var (
 	whilePasswordChange = map[string]bool{"getMe": true, "logout": true, "logoutAll": true, "changePassword": true,
 		"logoutForm": true, "passwordPage": true, "passwordForm": true}
@@ -68,6 +82,10 @@ var ErrNoSuchOrg = fault.NotFound("not_found", "No such organization in your rea
 
 // ErrInsufficientPrivilege refuses a member whose access level on the route's module is too low.
 var ErrInsufficientPrivilege = fault.Forbidden("insufficient_privilege", "Your access to this part of the portal does not allow this.")
+
+// ErrOrgScopeRequired refuses an administrator scoped to one provider on a
+// route that acts on the whole office (route.OrgWide).
+var ErrOrgScopeRequired = fault.Forbidden("org_scope_required", "Only an administrator of the whole office can do this.")
 
 // Wrap adds the authentication and authorization a route needs: a session
 // for signed-in routes; for org routes an active membership in {org} (404
@@ -93,21 +111,25 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 		if p.User.PasswordChangeRequired && !whilePasswordChange[rt.Name] {
 			return ErrPasswordChangeRequired
 		}
-		if !p.User.MFAEnabled && !whileMFAEnrolment[rt.Name] && p.IsSiteAdmin() {
-			return ErrMFAEnrolmentRequired
+		// What a second factor unlocks is decided by the session's assurance,
+		// never the account's: a session that signed in with the password
+		// only gains nothing when a factor is enrolled elsewhere.
+		secondFactor := p.Assurance().SecondFactor()
+		if !secondFactor && !whileMFAEnrolment[rt.Name] && p.IsSiteAdmin() {
+			return needSecondFactor(p)
 		}
 		if rt.OrgScoped() {
 			m, ok := p.MembershipIn(ident.OrgID(r.PathValue("org")))
 			if !ok {
 				return ErrNoSuchOrg
 			}
-			if !p.User.MFAEnabled && !whileMFAEnrolment[rt.Name] {
+			if !secondFactor && !whileMFAEnrolment[rt.Name] {
 				o, err := g.orgs.GetOrg(ctx, m.OrgID)
 				if err != nil && !errors.Is(err, fault.ErrNotFound) {
 					return fmt.Errorf("org settings: %w", err)
 				}
 				if o.Settings.RequireMFA {
-					return ErrMFAEnrolmentRequired
+					return needSecondFactor(p)
 				}
 			}
 			if rt.Module != "" {
@@ -118,6 +140,9 @@ func (g *Guard) Wrap(rt route.Route, h httpapi.HandlerFunc) httpapi.HandlerFunc 
 				if !m.Level(account.Module(rt.Module)).Allows(need) {
 					return ErrInsufficientPrivilege
 				}
+			}
+			if route.OrgWide[rt.Name] && !m.Scope.IsOrg() {
+				return ErrOrgScopeRequired
 			}
 			p = p.InOrg(m)
 		}

@@ -20,9 +20,11 @@ import (
 // LinkStore joins accounts.
 type LinkStore interface {
 	// LinkAccounts adds memberships to the login into, marks from as linked
-	// to into and writes the audit entries, in one transaction; it fails
-	// with fault.ErrConflict when from was linked, deleted or changed meanwhile.
-	LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, entries []audit.Entry) error
+	// to into, uses up the second factor from presented (a TOTP step, a
+	// recovery code) and writes the audit entries, in one transaction; it
+	// fails with fault.ErrConflict when from was linked, deleted or changed
+	// meanwhile, or the factor was used.
+	LinkAccounts(ctx context.Context, into, from account.User, used FactorUse, add []account.Membership, entries []audit.Entry) error
 	// DeleteLinkedUser logically deletes from if it is linked to into, and
 	// ends its sessions.
 	DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error
@@ -31,6 +33,13 @@ type LinkStore interface {
 	// taken gives account.ErrUsernameTaken; from linked, deleted or changed
 	// meanwhile gives fault.ErrConflict.
 	AddLogin(ctx context.Context, u, from account.User, ms []account.Membership, entries []audit.Entry) error
+}
+
+// FactorUse is a one-time second factor presented: the TOTP step (0 when
+// none) or the stored hash of the recovery code ("" when none).
+type FactorUse struct {
+	TOTPStep         int64
+	RecoveryCodeHash string
 }
 
 // ErrNotMember refuses switching to an org the login is not an active member of.
@@ -74,14 +83,18 @@ func (s *Service) Link(ctx context.Context, p caller.Caller, username, pw, otp s
 	if other.LinkedTo != "" {
 		return caller.Caller{}, fault.Conflict("already_linked", "That account has already been linked to a login.")
 	}
+	var used FactorUse
 	if other.MFAEnabled {
 		if otp == "" {
 			return caller.Caller{}, ErrMFARequired
 		}
-		if _, _, ok := s.checkSecondFactor(other, otp); !ok {
+		step, codeHash, ok := s.checkSecondFactor(other, otp)
+		if !ok {
 			s.recordFailure(ctx, other)
 			return caller.Caller{}, ErrInvalidOTP
 		}
+		// A one-time factor is used up here as at sign-in.
+		used = FactorUse{TOTPStep: step, RecoveryCodeHash: codeHash}
 	}
 	now := s.now().UTC()
 	var add []account.Membership
@@ -98,7 +111,7 @@ func (s *Service) Link(ctx context.Context, p caller.Caller, username, pw, otp s
 		add = append(add, m)
 		entries = append(entries, s.auditEntry(ctx, p, m.OrgID, "user.account_linked", other.Username))
 	}
-	err = s.store.LinkAccounts(ctx, p.User, other, add, entries)
+	err = s.store.LinkAccounts(ctx, p.User, other, used, add, entries)
 	if errors.Is(err, fault.ErrConflict) {
 		return caller.Caller{}, fault.Conflict("already_linked", "That account changed meanwhile; try again.")
 	}

@@ -138,8 +138,12 @@ func (s *Service) VerifyTOTP(ctx context.Context, p caller.Caller, code string) 
 	if err != nil {
 		return nil, fmt.Errorf("enable totp of %s: %w", p.User.ID, err)
 	}
-	// The code just given is a second factor presented in this session.
+	// The code just given is a second factor presented in this session;
+	// every other session of the login ends (a factor changed).
 	if err := s.sessions.MarkSecondFactor(ctx, p.Session.ID); err != nil {
+		return nil, err
+	}
+	if err := s.sessions.EndOthers(ctx, p.User.ID, p.Session.ID); err != nil {
 		return nil, err
 	}
 	return codes, nil

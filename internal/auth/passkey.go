@@ -328,8 +328,12 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, p caller.Caller
 	if err != nil {
 		return RegisteredPasskey{}, fmt.Errorf("add passkey of %s: %w", p.User.ID, err)
 	}
-	// The attestation just verified is a second factor presented in this session.
+	// The attestation just verified is a second factor presented in this
+	// session; every other session of the login ends (a factor changed).
 	if err := s.sessions.MarkSecondFactor(ctx, p.Session.ID); err != nil {
+		return RegisteredPasskey{}, err
+	}
+	if err := s.sessions.EndOthers(ctx, p.User.ID, p.Session.ID); err != nil {
 		return RegisteredPasskey{}, err
 	}
 	return RegisteredPasskey{ID: pk.ID, Name: pk.Name, CreatedAt: pk.CreatedAt, RecoveryCodes: codes}, nil
@@ -400,7 +404,8 @@ func (s *Service) DeletePasskey(ctx context.Context, p caller.Caller, id string)
 	case err != nil:
 		return fmt.Errorf("remove passkey of %s: %w", p.User.ID, err)
 	}
-	return nil
+	// A factor changed: every other session of the login ends.
+	return s.sessions.EndOthers(ctx, p.User.ID, p.Session.ID)
 }
 
 // mustKeepSecondFactor reports whether the login may not be left without a

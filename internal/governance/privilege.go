@@ -240,16 +240,22 @@ func (s *Service) ReactivateSiteAdmin(ctx context.Context, orgID ident.OrgID, us
 	}
 	now := s.now().UTC()
 	link := member.Link{TokenHash: tokenHash, Purpose: member.LinkSetup, OrgID: orgID, UserID: u.ID, ExpiresAt: now.Add(setupLinkLifetime)}
-	u.Deleted, u.Locked, u.LockedByAdmin, u.LockoutTime, u.SessionsNotBefore = false, false, false, nil, now
+	// The membership in this office is reactivated and unlocked; the
+	// login's lockout is lifted and its sessions end (the set-up link
+	// starts afresh).
+	// Every membership is written: each carries the copy of the login's lock.
 	var newMs []account.Membership
 	for _, x := range ms {
 		if x.OrgID == orgID {
+			x.SetLocked(false, now)
+			x.SetDeleted(false)
 			x.Active = true
 		}
 		newMs = append(newMs, x)
 	}
 	entry := withDetail(opsActor.Entry(orgID, ActionBreakGlass, "user:"+u.ID, now), "authorization: "+authorization)
-	err = s.store.SaveMember(ctx, member.Save{User: u, Memberships: newMs, ClearFailedLogins: true, Link: &link, Audit: entry})
+	err = s.store.SaveMember(ctx, member.Save{User: u, Memberships: newMs, ClearLoginLock: true, EndSessions: true,
+		Link: &link, Audit: entry})
 	if errors.Is(err, fault.ErrConflict) {
 		return ErrTicketChanged
 	}

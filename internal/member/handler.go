@@ -1,14 +1,17 @@
 package member
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
+	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/httpapi"
+	"github.com/gatehouse-dev/gatehouse/internal/logging"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 )
 
@@ -20,36 +23,45 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 // Detail is a member as GET /v1/orgs/{org}/users/{id} shows it.
 type Detail struct {
-	ID                      string                           `json:"id"`
-	Username                string                           `json:"username"`
-	FirstName               string                           `json:"first_name"`
-	MiddleName              string                           `json:"middle_name,omitempty"`
-	LastName                string                           `json:"last_name"`
-	Email                   string                           `json:"email"`
-	Phone                   string                           `json:"phone,omitempty"`
-	Role                    account.Role                     `json:"role"`
-	RoleName                string                           `json:"role_name"`
-	Scope                   string                           `json:"scope"`
-	NotificationPreferences map[string]bool                  `json:"notification_preferences"`
-	Locked                  bool                             `json:"locked"`
-	LockoutTime             *time.Time                       `json:"lockout_time,omitempty"`
-	Deleted                 bool                             `json:"deleted"`
-	MFAEnabled              bool                             `json:"mfa_enabled"`
-	PasswordChangeRequired  bool                             `json:"password_change_required"`
-	CreatedAt               time.Time                        `json:"created_at"`
-	Privileges              map[account.Module]account.Level `json:"privileges"`
+	ID                      string          `json:"id"`
+	Username                string          `json:"username"`
+	FirstName               string          `json:"first_name"`
+	MiddleName              string          `json:"middle_name,omitempty"`
+	LastName                string          `json:"last_name"`
+	Email                   string          `json:"email"`
+	Phone                   string          `json:"phone,omitempty"`
+	Role                    account.Role    `json:"role"`
+	RoleName                string          `json:"role_name"`
+	Scope                   string          `json:"scope"`
+	NotificationPreferences map[string]bool `json:"notification_preferences"`
+	Locked                  bool            `json:"locked"`
+	LockoutTime             *time.Time      `json:"lockout_time,omitempty"`
+	Deleted                 bool            `json:"deleted"`
+	// PendingEmail is a new address waiting for its own confirmation.
+	PendingEmail           string                           `json:"pending_email,omitempty"`
+	MFAEnabled             bool                             `json:"mfa_enabled"`
+	PasswordChangeRequired bool                             `json:"password_change_required"`
+	CreatedAt              time.Time                        `json:"created_at"`
+	Privileges             map[account.Module]account.Level `json:"privileges"`
 	// Support is the support privilege (F21), changed only by a privilege-change ticket (F22).
 	Support bool `json:"support"`
 }
 
-func detailOf(u account.User, m account.Membership) Detail {
+// detailOf is a member as this office sees it: locked when the office
+// locked the membership or while the login is locked out (F2), deleted when
+// the office deleted the membership.
+func detailOf(u account.User, m account.Membership, now time.Time) Detail {
 	prefs := u.NotificationPreferences
 	if prefs == nil {
 		prefs = map[string]bool{}
 	}
+	locked, lockedAt := m.Locked, m.LockedAt
+	if !locked && u.LockActive(now) {
+		locked, lockedAt = true, u.LockoutTime
+	}
 	return Detail{ID: u.ID, Username: u.Username, FirstName: u.FirstName, MiddleName: u.MiddleName, LastName: u.LastName,
 		Email: u.Email, Phone: u.Phone, Role: m.Role, RoleName: m.Role.DisplayName(), Scope: m.Scope.String(),
-		NotificationPreferences: prefs, Locked: u.Locked, LockoutTime: u.LockoutTime, Deleted: u.Deleted,
+		NotificationPreferences: prefs, Locked: locked, LockoutTime: lockedAt, Deleted: m.Deleted,
 		MFAEnabled: u.MFAEnabled, PasswordChangeRequired: u.PasswordChangeRequired, CreatedAt: u.CreatedAt,
 		Privileges: m.EffectivePrivileges(), Support: m.Level(account.ModuleSupport) == account.LevelFull}
 }
@@ -285,6 +297,25 @@ func (h *Handlers) Setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.svc.Setup(r.Context(), in); err != nil {
+		return err
+	}
+	return httpapi.NoContent(w)
+}
+
+// ConfirmEmail is POST /v1/auth/email/confirm: the link sent to a new
+// address makes it the login's email.
+func (h *Handlers) ConfirmEmail(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		return err
+	}
+	from := audit.Actor{RequestID: logging.RequestID(r.Context()), IP: r.RemoteAddr}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		from.IP = host
+	}
+	if err := h.svc.ConfirmEmail(r.Context(), in.Token, from); err != nil {
 		return err
 	}
 	return httpapi.NoContent(w)

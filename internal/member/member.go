@@ -72,15 +72,21 @@ func (f Filter) Matches(l Listing) bool {
 // when the org hides temporary passwords. Only the token's SHA-256 is kept.
 type Link struct {
 	TokenHash string
-	Purpose   string // LinkSetup
+	Purpose   string // LinkSetup or LinkEmail
 	OrgID     ident.OrgID
 	UserID    string
+	// Email is the new address an email-change link confirms.
+	Email     string
 	ExpiresAt time.Time
 	Attempts  int // wrong code words so far
 }
 
-// LinkSetup is the purpose of a set-up or administrator-reset link.
-const LinkSetup = "setup"
+// Link purposes: a set-up or administrator-reset link, and the link that
+// confirms a new email address (sent to that address).
+const (
+	LinkSetup = "setup"
+	LinkEmail = "email"
+)
 
 // LinkLifetime is how long set-up links and temporary passwords work.
 const LinkLifetime = 24 * time.Hour
@@ -96,23 +102,39 @@ type NewMember struct {
 	Audit      audit.Entry
 }
 
-// Save is one administrator change of a user: the new state of the user's
-// own fields and of every membership (as read, with their revisions), all
-// written in one transaction with the audit entry.
+// Save is one administrator change of a user, written in one transaction
+// with the audit entry: the login's own fields when they change (conditional
+// on the login's revision as read) and the memberships that change (each
+// conditional on its revision as read; every membership when the login's
+// listed fields change, since each carries a copy of them).
 type Save struct {
-	User        account.User
+	User account.User
+	// UserChanged writes the login's names, email, phone and preferences.
+	UserChanged bool
 	Memberships []account.Membership
 	// PasswordChanged writes the password fields (hash, change required,
 	// temporary expiry) too.
 	PasswordChanged bool
-	// ClearFailedLogins resets the sign-in failure counter (unlock).
-	ClearFailedLogins bool
+	// ClearLoginLock lifts the login's lockout from failed sign-ins and
+	// resets the failure counter; Memberships must then hold every
+	// membership of the login (each carries a copy of the lock).
+	ClearLoginLock bool
+	// EndSessions ends every session of the login (SessionsNotBefore set to
+	// the time of the write).
+	EndSessions bool
+	// UseLink, when set, is the hash of a link consumed by this change.
+	UseLink string
 	// KeepSiteAdmins maps an org id to another user whose membership there
 	// must still be an active site administrator when the change commits:
 	// no org loses its last one, even under concurrent changes.
 	KeepSiteAdmins map[ident.OrgID]string
 	Link           *Link
 	Audit          audit.Entry
+}
+
+// LoginChanged reports whether the save writes the user item.
+func (s Save) LoginChanged() bool {
+	return s.UserChanged || s.PasswordChanged || s.ClearLoginLock || s.EndSessions
 }
 
 // Store is what running accounts needs from the table.
@@ -124,8 +146,8 @@ type Store interface {
 	// account.ErrUsernameTaken when the username is held, ErrEmployeeTaken
 	// when the employee is missing, inactive or already has a user.
 	CreateMember(ctx context.Context, in NewMember) error
-	// SaveMember writes a Save; fault.ErrConflict when a membership changed
-	// since it was read, ErrKeepSiteAdminGone when a KeepSiteAdmins member no longer is one.
+	// SaveMember writes a Save; fault.ErrConflict when the login or a
+	// membership changed since it was read, or the link was used, ErrKeepSiteAdminGone when a KeepSiteAdmins member no longer is one.
 	SaveMember(ctx context.Context, in Save) error
 	// ListMembers pages through an org's members matching f.
 	ListMembers(ctx context.Context, orgID ident.OrgID, f Filter, limit int, cursor string) ([]Listing, string, error)
@@ -175,4 +197,8 @@ var (
 	// ErrKeepSiteAdminGone is the store's answer when the site
 	// administrator that had to remain changed meanwhile.
 	ErrKeepSiteAdminGone = fault.Conflict("last_site_admin", "This is the organization's last active site administrator.")
+	// ErrSharedLogin refuses a change of what belongs to the login itself
+	// (password, email, lockout) when the login is also in use in an office
+	// the administrator does not administer at a covering scope.
+	ErrSharedLogin = fault.Conflict("shared_login", "This login is also used in offices you do not administer; only its owner can change its password, email or second factors.")
 )

@@ -41,6 +41,26 @@ func NewService(store Store, orgs Orgs, mailer Mailer, sessions Sessions, link L
 		hash: func(pw string) (string, error) { return password.Hash(pw, password.OWASP) }}
 }
 
+// coversLogin reports whether the administrator may change what belongs to
+// a login with memberships ms (its password, email, lockout): every active
+// membership of it is in an office where the administrator is an active
+// member with user_admin full at a covering scope, and a site
+// administrator's only as a site administrator. Otherwise the login is
+// shared with an office out of their reach, and only its owner changes it.
+func coversLogin(adm caller.Caller, ms []account.Membership) bool {
+	for _, m := range ms {
+		if !m.Active {
+			continue
+		}
+		mine, ok := adm.MembershipIn(m.OrgID)
+		if !ok || !mine.Level(account.ModuleUserAdmin).Allows(account.LevelFull) || !mine.Scope.Covers(m.Scope) ||
+			m.Role == account.RoleSiteAdmin && mine.Role != account.RoleSiteAdmin {
+			return false
+		}
+	}
+	return true
+}
+
 // mayAssign checks that the administrator may give role at scope.
 func mayAssign(a caller.Caller, role account.Role, scope account.Scope) error {
 	if !a.Membership.Scope.Covers(scope) {
@@ -189,7 +209,7 @@ func (s *Service) Create(ctx context.Context, adm caller.Caller, in CreateInput)
 			return Created{}, err
 		}
 	}
-	out.Detail = detailOf(nm.User, nm.Membership)
+	out.Detail = detailOf(nm.User, nm.Membership, now)
 	return out, nil
 }
 
@@ -253,7 +273,7 @@ func (s *Service) Get(ctx context.Context, adm caller.Caller, userID string) (De
 	if err != nil {
 		return Detail{}, err
 	}
-	return detailOf(u, m), nil
+	return detailOf(u, m, s.now()), nil
 }
 
 // target reads a member of the administrator's org within their reach.
@@ -294,11 +314,18 @@ type Patch struct {
 // change is one administrator edit: mutate gets copies of the user and of
 // the membership in the org and says what happened.
 type change struct {
-	action            string
-	passwordChanged   bool
-	clearFailedLogins bool
-	endSessions       bool
-	link              *Link
+	action string
+	// login: the change touches what belongs to the login itself (password,
+	// email, lockout), so the administrator must cover every office it is
+	// used in (ErrSharedLogin otherwise).
+	login           bool
+	userChanged     bool // names, phone, preferences, email
+	passwordChanged bool
+	clearLoginLock  bool
+	endSessions     bool
+	link            *Link
+	// notify is an email sent after the change is stored.
+	notify func(ctx context.Context, u account.User) error
 }
 
 // Update applies a PATCH (F16, F18 via deleted, F2 via locked).
@@ -353,7 +380,8 @@ func (s *Service) Update(ctx context.Context, adm caller.Caller, userID string, 
 	if len(fields) > 0 {
 		return Detail{}, fault.Validation(fields)
 	}
-	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
+	var pending string
+	d, err := s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
 		if p.Username != nil && account.NormalizeUsername(*p.Username) != u.Username {
 			return change{}, ErrUsernameImmutable
 		}
@@ -379,24 +407,38 @@ func (s *Service) Update(ctx context.Context, adm caller.Caller, userID string, 
 			}
 			m.Role, m.Scope = role, scope
 		}
+		before := *u
 		set(&u.FirstName, p.FirstName)
 		set(&u.MiddleName, p.MiddleName)
 		set(&u.LastName, p.LastName)
 		set(&u.Phone, p.Phone)
-		if p.Email != nil {
-			u.Email = account.NormalizeEmail(*p.Email)
-		}
 		if p.NotificationPreferences != nil {
 			u.NotificationPreferences = *p.NotificationPreferences
 		}
-		if p.Locked != nil && *p.Locked != u.Locked {
-			c = s.lockChange(u, *p.Locked)
+		c.userChanged = u.FirstName != before.FirstName || u.MiddleName != before.MiddleName || u.LastName != before.LastName ||
+			u.Phone != before.Phone || p.NotificationPreferences != nil
+		if p.Email != nil && account.NormalizeEmail(*p.Email) != u.Email {
+			// The new address takes effect only when it confirms itself, so
+			// an administrator cannot route the login's resets elsewhere.
+			if err := s.requestEmailChange(&c, o, *u, account.NormalizeEmail(*p.Email)); err != nil {
+				return change{}, err
+			}
+			pending = account.NormalizeEmail(*p.Email)
 		}
-		if p.Deleted != nil && *p.Deleted != u.Deleted {
-			c = s.deleteChange(u, *p.Deleted)
+		if p.Locked != nil && *p.Locked != m.Locked {
+			c = s.lockChange(c, m, *p.Locked)
+		} else if p.Locked != nil && !*p.Locked && u.LockActive(s.now()) {
+			// The membership is not locked, the login is locked out: lifting
+			// that is a change of the login.
+			c.action, c.login, c.clearLoginLock = audit.ActionUserUnlock, true, true
+		}
+		if p.Deleted != nil && *p.Deleted != m.Deleted {
+			c = s.deleteChange(c, m, *p.Deleted)
 		}
 		return c, nil
 	})
+	d.PendingEmail = pending
+	return d, err
 }
 
 func set(dst *string, v *string) {
@@ -405,40 +447,80 @@ func set(dst *string, v *string) {
 	}
 }
 
-// lockChange is an administrator's lock (until an administrator unlocks, not
-// the 30-minute lockout of failed sign-ins) or unlock (F2, F16).
-func (s *Service) lockChange(u *account.User, lock bool) change {
-	u.Locked, u.LockedByAdmin = lock, lock
+// requestEmailChange adds to c a link that confirms the new address, sent
+// to that address, and a notice to the old one.
+func (s *Service) requestEmailChange(c *change, o org.Org, u account.User, email string) error {
+	token, link, err := s.newLink(o.ID, u.ID, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	link.Purpose, link.Email = LinkEmail, email
+	c.login, c.link, c.action = true, &link, audit.ActionUserEmailRequested
+	c.notify = func(ctx context.Context, u account.User) error {
+		msg, err := mail.Render("email-change", email, map[string]any{
+			"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/email/confirm", url.Values{"token": {token}}),
+			"ExpiresAt": link.ExpiresAt.Format(time.RFC3339),
+		})
+		if err != nil {
+			return err
+		}
+		if err := s.mailer.Send(ctx, msg); err != nil {
+			return fmt.Errorf("email address confirmation to %s: %w", u.ID, err)
+		}
+		if u.Email == "" {
+			return nil
+		}
+		notice, err := mail.Render("email-change-notice", u.Email, map[string]any{"OrgName": o.Name, "Username": u.Username, "NewEmail": email})
+		if err != nil {
+			return err
+		}
+		if err := s.mailer.Send(ctx, notice); err != nil {
+			return fmt.Errorf("email change notice to %s: %w", u.ID, err)
+		}
+		return nil
+	}
+	return nil
+}
+
+// lockChange is an administrator's lock (until an administrator unlocks)
+// or unlock of the membership in this office (F2, F16); the unlock also
+// lifts a lockout of the login from failed sign-ins when the administrator
+// covers every office the login is used in (otherwise it runs out by itself).
+func (s *Service) lockChange(c change, m *account.Membership, lock bool) change {
+	m.SetLocked(lock, s.now())
 	if lock {
-		at := s.now().UTC()
-		u.LockoutTime = &at
-		return change{action: audit.ActionUserLock, endSessions: true}
+		c.action = audit.ActionUserLock
+		return c
 	}
-	u.LockoutTime = nil
-	return change{action: audit.ActionUserUnlock, clearFailedLogins: true}
+	c.action, c.clearLoginLock = audit.ActionUserUnlock, true
+	return c
 }
 
-func (s *Service) deleteChange(u *account.User, del bool) change {
-	u.Deleted = del
+// deleteChange is the logical delete of the membership in this office
+// (F18), or its reactivation.
+func (s *Service) deleteChange(c change, m *account.Membership, del bool) change {
+	m.SetDeleted(del)
+	c.action = audit.ActionUserReactivate
 	if del {
-		return change{action: audit.ActionUserDelete, endSessions: true}
+		c.action = audit.ActionUserDelete
 	}
-	return change{action: audit.ActionUserReactivate}
+	return c
 }
 
-// Delete is the logical delete (F18): the user can no longer sign in, their
-// sessions end at once, the record stays.
+// Delete is the logical delete (F18) of the person's membership in this
+// office: they can no longer act here, the record stays; their other
+// offices are untouched.
 func (s *Service) Delete(ctx context.Context, adm caller.Caller, userID string) error {
 	_, err := s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
-		return s.deleteChange(u, true), nil
+		return s.deleteChange(change{}, m, true), nil
 	})
 	return err
 }
 
-// Reactivate undoes a logical delete (F18, F23).
+// Reactivate undoes a logical delete in this office (F18, F23).
 func (s *Service) Reactivate(ctx context.Context, adm caller.Caller, userID string) (Detail, error) {
 	return s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
-		return s.deleteChange(u, false), nil
+		return s.deleteChange(change{}, m, false), nil
 	})
 }
 
@@ -452,7 +534,9 @@ type ResetResult struct {
 // ResetPassword is the administrator reset (F17): a generated temporary
 // password, valid 24 h and to be changed at the next sign-in, shown once to
 // the administrator and emailed to the user; or, when the org sets
-// admin_sees_temporary_password=false, an emailed reset link only (ASVS 6.4.6).
+// admin_sees_temporary_password=false, an emailed reset link only (ASVS
+// 6.4.6), and the old password stops working at once. The password belongs
+// to the login, so the administrator must cover every office it is used in.
 func (s *Service) ResetPassword(ctx context.Context, adm caller.Caller, userID string) (ResetResult, error) {
 	o, err := s.org(ctx, adm.Org)
 	if err != nil {
@@ -467,6 +551,10 @@ func (s *Service) ResetPassword(ctx context.Context, adm caller.Caller, userID s
 		if token, link, err = s.newLink(o.ID, userID, now); err != nil {
 			return ResetResult{}, err
 		}
+		// Nobody knows the new password until the link sets one.
+		if hash, err = s.unusablePassword(); err != nil {
+			return ResetResult{}, err
+		}
 	} else {
 		res.Delivery = CredentialsTemporary
 		if res.TemporaryPassword, err = password.Temporary(); err != nil {
@@ -478,16 +566,16 @@ func (s *Service) ResetPassword(ctx context.Context, adm caller.Caller, userID s
 	}
 	var user account.User
 	_, err = s.apply(ctx, adm, userID, func(u *account.User, m *account.Membership) (change, error) {
-		if u.Deleted {
+		if m.Deleted {
 			return change{}, fault.Conflict("user_deleted", "This user is deleted; reactivate them first.")
 		}
-		c := change{action: audit.ActionUserReset, endSessions: true}
+		c := change{action: audit.ActionUserReset, login: true, endSessions: true, passwordChanged: true}
 		if token != "" {
 			c.link = &link
+			u.PasswordHash, u.PasswordChangeRequired, u.TemporaryPasswordExpiresAt = hash, false, nil
 		} else {
 			expires := now.Add(LinkLifetime)
 			u.PasswordHash, u.PasswordChangeRequired, u.TemporaryPasswordExpiresAt = hash, true, &expires
-			c.passwordChanged = true
 		}
 		user = *u
 		return c, nil
@@ -554,10 +642,15 @@ const maxSaveAttempts = 3
 
 // apply reads the target, lets mutate change copies of the user and of the
 // membership in the org, and writes the result in one transaction with the
-// audit entry. Whenever the change would leave an org without an active
-// site administrator it is refused with 409 last_site_admin; the store
-// re-checks the kept administrator inside the transaction, so two
-// administrators demoting each other at once cannot both succeed.
+// audit entry, conditional on the revisions it read (a lock, revocation or
+// edit made meanwhile is never undone: 409 edit_conflict). A change of what
+// belongs to the login itself needs the administrator to cover every office
+// the login is used in (409 shared_login). Whenever the change would leave an
+// org without an active site administrator it is refused with 409
+// last_site_admin; the store re-checks the kept administrator inside the
+// transaction, so two administrators demoting each other at once cannot
+// both succeed. Sessions end when the login changes that way (password) or
+// when it has no office left to act in.
 func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, mutate func(*account.User, *account.Membership) (change, error)) (Detail, error) {
 	for attempt := 1; ; attempt++ {
 		u, ms, m, err := s.target(ctx, adm, userID)
@@ -567,7 +660,6 @@ func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, m
 		if m.Role == account.RoleSiteAdmin && adm.Membership.Role != account.RoleSiteAdmin {
 			return Detail{}, ErrRoleTooHigh
 		}
-		before := u
 		newU := u
 		newU.NotificationPreferences = maps.Clone(u.NotificationPreferences)
 		newM := m
@@ -579,19 +671,32 @@ func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, m
 		if err != nil {
 			return Detail{}, err
 		}
-		now := s.now().UTC()
-		if c.endSessions || c.passwordChanged || c.link != nil {
-			newU.SessionsNotBefore = now
+		if c.clearLoginLock && !u.LockActive(s.now()) && u.FailedLogins == 0 {
+			c.clearLoginLock = false // nothing of the login's to lift
 		}
+		if c.clearLoginLock && !c.login && !coversLogin(adm, ms) {
+			// The membership's unlock stands; the login's lockout runs out by itself.
+			c.clearLoginLock = false
+		}
+		if c.login && !coversLogin(adm, ms) {
+			return Detail{}, ErrSharedLogin
+		}
+		now := s.now().UTC()
 		newMs := make([]account.Membership, len(ms))
+		write := []account.Membership{}
 		keep := map[ident.OrgID]string{}
+		stillActive := false
 		for i, x := range ms {
+			newMs[i] = x
 			if x.OrgID == m.OrgID {
 				newMs[i] = newM
-			} else {
-				newMs[i] = x
 			}
-			if x.ActiveSiteAdmin(before) && !newMs[i].ActiveSiteAdmin(newU) {
+			if x.OrgID == m.OrgID || c.userChanged || c.clearLoginLock {
+				// Every membership carries a copy of the login's listed fields.
+				write = append(write, newMs[i])
+			}
+			stillActive = stillActive || newMs[i].Active
+			if x.ActiveSiteAdmin(u) && !newMs[i].ActiveSiteAdmin(newU) {
 				other, err := s.otherSiteAdmin(ctx, x.OrgID, u.ID, attempt)
 				if err != nil {
 					return Detail{}, err
@@ -599,8 +704,13 @@ func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, m
 				keep[x.OrgID] = other
 			}
 		}
-		err = s.store.SaveMember(ctx, Save{User: newU, Memberships: newMs, PasswordChanged: c.passwordChanged,
-			ClearFailedLogins: c.clearFailedLogins, KeepSiteAdmins: keep, Link: c.link,
+		// A login left with no office to act in is signed out everywhere.
+		endSessions := c.endSessions || !stillActive && slicesAnyActive(ms)
+		if c.clearLoginLock {
+			newU.Locked, newU.LockedByAdmin, newU.LockoutTime = false, false, nil
+		}
+		err = s.store.SaveMember(ctx, Save{User: newU, UserChanged: c.userChanged, Memberships: write, PasswordChanged: c.passwordChanged,
+			ClearLoginLock: c.clearLoginLock, EndSessions: endSessions, KeepSiteAdmins: keep, Link: c.link,
 			Audit: audit.ActorOf(adm).Entry(m.OrgID, c.action, "user:"+u.ID, now)})
 		switch {
 		case errors.Is(err, ErrKeepSiteAdminGone) && attempt < maxSaveAttempts:
@@ -612,15 +722,29 @@ func (s *Service) apply(ctx context.Context, adm caller.Caller, userID string, m
 		case err != nil:
 			return Detail{}, fmt.Errorf("save user %s: %w", u.ID, err)
 		}
-		if c.endSessions || c.passwordChanged || c.link != nil {
+		if endSessions {
 			// The stamp written above already ends them; this removes the items.
 			if err := s.sessions.EndAll(context.WithoutCancel(ctx), u.ID); err != nil {
 				return Detail{}, err
 			}
 		}
+		if c.notify != nil {
+			if err := c.notify(ctx, u); err != nil {
+				return Detail{}, err
+			}
+		}
 		newM.Rev++
-		return detailOf(newU, newM), nil
+		return detailOf(newU, newM, now), nil
 	}
+}
+
+func slicesAnyActive(ms []account.Membership) bool {
+	for _, m := range ms {
+		if m.Active {
+			return true
+		}
+	}
+	return false
 }
 
 // otherSiteAdmin picks an active site administrator of org other than
@@ -711,6 +835,44 @@ func (s *Service) Setup(ctx context.Context, in SetupInput) error {
 		return ErrLinkNotFound
 	} else if err != nil {
 		return fmt.Errorf("set up password: %w", err)
+	}
+	return nil
+}
+
+// ConfirmEmail makes the address an email-change link was sent to the
+// login's email (the link proves the person reads it). The change is
+// conditional on the login as read, and uses the link up in the same write.
+func (s *Service) ConfirmEmail(ctx context.Context, token string, from audit.Actor) error {
+	if token == "" || len(token) > 128 {
+		return ErrLinkNotFound
+	}
+	l, err := s.store.LinkByToken(ctx, session.HashToken(token))
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && l.Purpose != LinkEmail) {
+		return ErrLinkNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("read email link: %w", err)
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return ErrLinkExpired
+	}
+	u, ms, err := s.store.UserWithMemberships(ctx, l.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return ErrLinkNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("confirm email: %w", err)
+	}
+	u.Email = l.Email
+	now := s.now().UTC()
+	from.UserID, from.Username = u.ID, u.Username
+	err = s.store.SaveMember(ctx, Save{User: u, UserChanged: true, Memberships: ms, UseLink: l.TokenHash,
+		Audit: from.Entry(l.OrgID, audit.ActionUserEmailChanged, "user:"+u.ID, now)})
+	if errors.Is(err, fault.ErrConflict) {
+		return ErrLinkNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("confirm email of %s: %w", u.ID, err)
 	}
 	return nil
 }

@@ -500,6 +500,9 @@ func (s *Service) decide(ctx context.Context, orgID ident.OrgID, id string, who 
 		return "", ErrNotFound
 	case !who.Ops && !eligible(who.Membership, r):
 		return "", ErrScopeTooWide
+	case !who.Ops && in.Kind == DecisionApprove && !who.Membership.Role.MayGrant(r.RequestedRole):
+		// The same rule as invites: never a role above the reviewer's own.
+		return "", ErrScopeTooWide
 	case r.Decision != nil || r.Status == StatusDeclined || r.Status == StatusInvalidated || r.Status == StatusAutoApproved:
 		return "", ErrAlreadyDecided
 	case !r.Status.Pending():

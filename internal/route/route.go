@@ -134,6 +134,7 @@ var Table = []Route{
 	{"listAudit", "GET", "/v1/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
 	{"exportAudit", "GET", "/v1/orgs/{org}/audit/export", FunctionPortal, Session, "user_admin"},
 	{"setupPassword", "POST", "/v1/auth/setup", FunctionAuth, Public, ""},
+	{"confirmEmail", "POST", "/v1/auth/email/confirm", FunctionAuth, Public, ""},
 
 	// Governance (F20-F23): the site-administrator warning, support tickets
 	// (site administrators and support users; checked by the service), the
@@ -227,6 +228,16 @@ var Table = []Route{
 	{"adminSettingsForm", "POST", "/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
 	{"adminCodeWordForm", "POST", "/orgs/{org}/settings/code-word", FunctionPortal, Session, "user_admin"},
 	{"adminAuditPage", "GET", "/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
+}
+
+// OrgWide names the org routes that act on the whole office (its settings,
+// its practice code word, its employees, its audit log): a membership scoped
+// to one provider is refused them whatever its module levels, since what
+// they show or change reaches past its provider.
+var OrgWide = map[string]bool{
+	"rotateCodeWord": true, "getOrgSettings": true, "updateOrgSettings": true,
+	"listEmployees": true, "createEmployee": true, "updateEmployee": true,
+	"listAudit": true, "exportAudit": true, "getGovernance": true,
 }
 
 // ForFunction returns the routes served by one function.

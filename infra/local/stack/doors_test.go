@@ -137,7 +137,7 @@ func TestForgotSendsOneEmailPerWindow(t *testing.T) {
 	}
 }
 
-var setupLinkRe = regexp.MustCompile(`https://portal\.gatehouse\.test/v1/auth/setup\?token=([A-Za-z0-9_-]{43})`)
+var setupLinkRe = regexp.MustCompile(`https://portal\.gatehouse\.test/setup\?token=([A-Za-z0-9_-]{43})`)
 
 func lastMatch(t *testing.T, re *regexp.Regexp, addr string) string {
 	t.Helper()

@@ -10,7 +10,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
-	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
 var setupLink = regexp.MustCompile(`/setup\?token=([A-Za-z0-9_-]{43})`)
@@ -18,21 +17,8 @@ var setupLink = regexp.MustCompile(`/setup\?token=([A-Za-z0-9_-]{43})`)
 // roleUser adds a user with role to the org through the API and signs it in.
 func roleUser(t *testing.T, h *stacktest.Harness, orgID, adminToken, username string, role account.Role) (string, string) {
 	t.Helper()
-	email := testenv.UniqueEmail(username)
-	r := h.Do("POST", "/v1/orgs/"+orgID+"/users", map[string]string{"first_name": "Iso", "last_name": "Walker", "email": email,
-		"username": username, "role": string(role), "scope": "org", "credentials": "email-link"}, "Authorization", "Bearer "+adminToken)
-	if r.Status != 201 {
-		t.Fatalf("create %s: %d %s", username, r.Status, r.Raw)
-	}
-	mails := testenv.Emails(t, email)
-	m := setupLink.FindStringSubmatch(mails[len(mails)-1].Body.Text)
-	if m == nil {
-		t.Fatalf("no set-up link for %s", username)
-	}
-	if s := h.Do("POST", "/v1/auth/setup", map[string]string{"token": m[1], "new_password": "a long hidden passphrase"}); s.Status != 204 {
-		t.Fatalf("set up %s: %d %s", username, s.Status, s.Raw)
-	}
-	return r.Body["id"].(string), h.Login(username, "a long hidden passphrase")
+	p := addPerson(t, h, orgID, adminToken, username, string(role), "org")
+	return p.id, p.token
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

@@ -80,9 +80,9 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash, userID, newHash st
 			ConditionExpression:       aws.String("attribute_exists(PK) AND Purpose = :reset AND TargetID = :user AND (attribute_not_exists(CodeWordFailures) OR CodeWordFailures < :max)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":reset": str(purposeReset), ":user": str(userID), ":max": num(int64(max))}}},
 		{Update: &types.Update{TableName: &s.table, Key: key(userPK(userID), skUser),
-			UpdateExpression:          aws.String("SET PasswordHash = :hash, SessionsNotBefore = :at REMOVE PasswordChangeRequired"),
+			UpdateExpression:          aws.String("SET PasswordHash = :hash, SessionsNotBefore = :at REMOVE PasswordChangeRequired ADD Rev :one"),
 			ConditionExpression:       aws.String("attribute_exists(PK) AND " + notDeleted),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":hash": str(newHash), ":at": str(formatTime(at)), ":false": avFalse}}},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":hash": str(newHash), ":at": str(formatTime(at)), ":false": avFalse, ":one": num(1)}}},
 	}
 	if err := s.transact(ctx, "reset password", items); err != nil {
 		return err
@@ -126,11 +126,11 @@ func (s *Store) SetPendingTOTP(ctx context.Context, userID, secret string) error
 func (s *Store) EnableTOTP(ctx context.Context, userID, secret string, step int64, recoveryHashes []string) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(userPK(userID), skUser),
-		UpdateExpression: aws.String("SET TOTPSecret = :s, MFAEnabled = :true, TOTPLastStep = :step, RecoveryCodes = :codes REMOVE TOTPPendingSecret"),
+		UpdateExpression: aws.String("SET TOTPSecret = :s, MFAEnabled = :true, TOTPLastStep = :step, RecoveryCodes = :codes REMOVE TOTPPendingSecret ADD Rev :one"),
 		ConditionExpression: aws.String("attribute_exists(PK) AND TOTPPendingSecret = :s AND " +
 			"(attribute_not_exists(MFAEnabled) OR MFAEnabled = :false)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":s": str(secret), ":true": avTrue, ":false": avFalse,
-			":step": num(step), ":codes": &types.AttributeValueMemberSS{Value: recoveryHashes}},
+			":step": num(step), ":one": num(1), ":codes": &types.AttributeValueMemberSS{Value: recoveryHashes}},
 	})
 	return s.wrap("enable totp", err)
 }
@@ -138,8 +138,25 @@ func (s *Store) EnableTOTP(ctx context.Context, userID, secret string, step int6
 // LinkAccounts adds the memberships to into, marks from as linked (only if it
 // is not linked or deleted and still has the password that was checked) and
 // writes the audit entries, in one transaction.
-func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add []account.Membership, entries []audit.Entry) error {
-	items := []types.TransactWriteItem{linkItem(s.table, into.ID, from)}
+func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, used auth.FactorUse, add []account.Membership, entries []audit.Entry) error {
+	expr := "SET LinkedTo = :into"
+	cond := "attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted
+	values := map[string]types.AttributeValue{":into": str(into.ID), ":hash": str(from.PasswordHash), ":false": avFalse, ":one": num(1)}
+	// The second factor presented is used up as CompleteLogin uses it up.
+	if used.TOTPStep > 0 {
+		expr += ", TOTPLastStep = :step"
+		cond += " AND (attribute_not_exists(TOTPLastStep) OR TOTPLastStep < :step)"
+		values[":step"] = num(used.TOTPStep)
+	}
+	expr += " ADD Rev :one"
+	if used.RecoveryCodeHash != "" {
+		expr += " DELETE RecoveryCodes :code"
+		cond += " AND contains(RecoveryCodes, :codeHash)"
+		values[":code"] = &types.AttributeValueMemberSS{Value: []string{used.RecoveryCodeHash}}
+		values[":codeHash"] = str(used.RecoveryCodeHash)
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(userPK(from.ID), skUser),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}}}
 	for _, m := range add {
 		// Written like every membership, with the copies the user list reads.
 		mis, err := s.newMembershipItems(m, into)
@@ -158,13 +175,13 @@ func (s *Store) LinkAccounts(ctx context.Context, into, from account.User, add [
 	return s.transact(ctx, "link accounts", items)
 }
 
-// linkItem marks from as linked into the login into, if from is still as
-// read (same password, not linked, not deleted).
+// linkItem marks from as linked into the login into (a new revision), if
+// from is still as read (same password, not linked, not deleted).
 func linkItem(table, into string, from account.User) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: &table, Key: key(userPK(from.ID), skUser),
-		UpdateExpression:          aws.String("SET LinkedTo = :into"),
+		UpdateExpression:          aws.String("SET LinkedTo = :into ADD Rev :one"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND attribute_not_exists(LinkedTo) AND PasswordHash = :hash AND " + notDeleted),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":hash": str(from.PasswordHash), ":false": avFalse}}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":hash": str(from.PasswordHash), ":false": avFalse, ":one": num(1)}}}
 }
 
 // AddLogin creates the login u (username, user and membership items, as
@@ -194,9 +211,9 @@ func (s *Store) AddLogin(ctx context.Context, u, from account.User, ms []account
 // sessions in the same write and records the audit entries.
 func (s *Store) DeleteLinkedUser(ctx context.Context, into, from string, at time.Time, entries []audit.Entry) error {
 	items := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: key(userPK(from), skUser),
-		UpdateExpression:          aws.String("SET Deleted = :true, SessionsNotBefore = :at"),
+		UpdateExpression:          aws.String("SET Deleted = :true, SessionsNotBefore = :at ADD Rev :one"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND LinkedTo = :into AND " + notDeleted),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":true": avTrue, ":false": avFalse, ":at": str(formatTime(at))}}}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":into": str(into), ":true": avTrue, ":false": avFalse, ":at": str(formatTime(at)), ":one": num(1)}}}}
 	for _, e := range entries {
 		ai, err := s.auditItem(e)
 		if err != nil {

@@ -45,6 +45,7 @@ type linkRecord struct {
 	Purpose   string      // "invite", …
 	OrgID     ident.OrgID `dynamodbav:",omitempty"`
 	TargetID  string      // the invite (or other item) the link acts on
+	Email     string      `dynamodbav:",omitempty"` // the address an email-change link confirms
 	ExpiresAt string
 	TTL       int64
 }

@@ -37,6 +37,7 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | TIN -> org                    | TIN#<tin>            | TIN                 |                                        | 1 Get |
 // | org members (reviewers)       |                      |                     | Query GSI1 ORG#<org>#MEMBERS           | 1 Query |
 // | emailed link (invite, reset…) | LINK#<sha256>        | LINK                |                                        | 1 Get |
+// | email-change link (new address)| LINK#<sha256>       | LINK (Purpose email, Email) |                                | 1 Get; deleted in the SaveMember txn that sets the email |
 // | failed sign-in count, lock    | USER#<user>          | USER                |                                        | 1 conditional Update (+1 Update to lock) |
 // | logins by email (forgot)      |                      |                     | Query GSI1 EMAIL#<email>               | 1 Query |
 // | user's sessions (list, end)   |                      |                     | Query GSI1 USER#<user>#SESSIONS        | 1 Query |
@@ -60,10 +61,16 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | rate limit window (throttle: public doors, emergency form) | RATE#<limit>#<sha256 of subject>#<window start> | RATE | TTL 2 windows | 1 conditional Update per check (ADD Hits if Hits < max) |
 //
 // Names in sort keys (<last>, <first>) are lower-cased so prefixes match
-// regardless of case. The membership item carries a copy of the user's
-// listed fields (username, names, email, locked, lockout time, deleted), and
-// the MEMBERFN item is a full copy of the membership keyed by first name;
-// both are rewritten in the transaction that changes the user (SaveMember).
+// regardless of case. The membership item holds the membership's own lock
+// and delete in its office (Locked, LockoutTime, Deleted) and a copy of the
+// user's listed fields (username, names, email, the login's lockout as
+// LoginLockoutTime), and the MEMBERFN item is a full copy of the membership
+// keyed by first name; both are rewritten in the transaction that changes
+// the user (SaveMember). Writes of the user item's own fields and of a
+// membership are conditional on its Rev as read (optimistic concurrency);
+// lockouts, password changes, resets, factor changes and revocations move
+// the user's Rev too, so a stale administrator write fails instead of
+// undoing them.
 //
 // User list (GET /v1/orgs/{org}/users, and its export) query plan, by filter:
 //   - username            → Get USERNAME#<username>, Get USER#<user>/MEMBER#<org>: 2 Gets, other filters in memory.

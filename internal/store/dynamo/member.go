@@ -15,7 +15,6 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
-	"github.com/gatehouse-dev/gatehouse/internal/fault"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 )
@@ -29,7 +28,9 @@ func listedMembership(m account.Membership, u account.User) membershipRecord {
 	first, last := strings.ToLower(u.FirstName), strings.ToLower(u.LastName)
 	r.Username, r.FirstName, r.LastName, r.Email = u.Username, u.FirstName, u.LastName, u.Email
 	r.FirstLower, r.LastLower = first, last
-	r.Locked, r.LockedByAdmin, r.LockoutTime, r.Deleted = u.Locked, u.LockedByAdmin, formatTimePtr(u.LockoutTime), u.Deleted
+	if u.Locked {
+		r.LoginLockoutTime = loginLockout(u)
+	}
 	r.GSI1SK = memberRoleGSI1(string(m.Role)) + last + "#" + first + "#" + m.UserID
 	r.GSI2PK, r.GSI2SK = orgByLastGSI2(m.OrgID), last+"#"+first+"#"+m.UserID
 	return r
@@ -49,16 +50,33 @@ func (s *Store) memberByFirstItem(r membershipRecord) (types.TransactWriteItem, 
 	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}}, nil
 }
 
-// listing is the list's view of a membership copy. A lockout from failed
-// sign-ins ends by itself after account.LockoutDuration without any write, so
-// the copy's Locked is read as the lock in force at now.
+// loginLockout is the copy of a login's lock kept on its memberships: the
+// lockout's time, or, for a lock an administrator set on the login itself
+// (before locks became per office), a time that never runs out.
+func loginLockout(u account.User) string {
+	if u.LockedByAdmin || u.LockoutTime == nil {
+		return formatTime(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	}
+	return formatTime(*u.LockoutTime)
+}
+
+// listing is the list's view of a membership: locked when the office locked
+// the membership, or while the login is locked out after failed sign-ins (a
+// lockout ends by itself after account.LockoutDuration without any write, so
+// the copy is read as the lock in force at now).
 func (r membershipRecord) listing(now time.Time) member.Listing {
 	scope, _ := account.ParseScope(r.Scope)
-	lock := account.User{Locked: r.Locked, LockedByAdmin: r.LockedByAdmin, LockoutTime: parseTimePtr(r.LockoutTime)}
 	l := member.Listing{UserID: r.UserID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
-		Role: account.Role(r.Role), Scope: scope, Locked: lock.LockActive(now), Deleted: r.Deleted}
-	if l.Locked {
-		l.LockoutTime = lock.LockoutTime
+		Role: account.Role(r.Role), Scope: scope, Locked: r.Locked, Deleted: r.Deleted}
+	if r.Locked {
+		l.LockoutTime = parseTimePtr(r.LockoutTime)
+		return l
+	}
+	if r.LoginLockoutTime != "" {
+		lockout := account.User{Locked: true, LockoutTime: parseTimePtr(r.LoginLockoutTime)}
+		if lockout.LockActive(now) {
+			l.Locked, l.LockoutTime = true, lockout.LockoutTime
+		}
 	}
 	return l
 }
@@ -143,7 +161,7 @@ func (s *Store) ListAudit(ctx context.Context, orgID ident.OrgID, limit int, cur
 
 func (s *Store) linkItem(l member.Link) (types.TransactWriteItem, error) {
 	return s.putNewTx(linkRecord{PK: linkPK(l.TokenHash), SK: skLink, Type: "Link", Purpose: l.Purpose, OrgID: l.OrgID,
-		TargetID: l.UserID, ExpiresAt: formatTime(l.ExpiresAt), TTL: ttl(l.ExpiresAt.Add(linkGrace))})
+		TargetID: l.UserID, Email: l.Email, ExpiresAt: formatTime(l.ExpiresAt), TTL: ttl(l.ExpiresAt.Add(linkGrace))})
 }
 
 // CreateMember writes a new user, its claim, membership, first-name copy,
@@ -185,46 +203,56 @@ func (s *Store) CreateMember(ctx context.Context, nm member.NewMember) error {
 	return err
 }
 
-// SaveMember writes an administrator's change of a user: the user item
-// (only the fields running accounts owns, so sign-in state written by
-// others survives), every membership and its first-name copy (each
+// SaveMember writes an administrator's change: the user item when the
+// login's own fields change (only the fields running accounts owns, so
+// sign-in state written by others survives; conditional on the login's
+// revision as read), every membership given and its first-name copy (each
 // conditioned on the revision that was read), the kept site administrators'
 // checks, the link and the audit entry, all in one transaction.
 func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 	u := sv.User
-	upd := newUpdate()
-	upd.set("FirstName", str(u.FirstName))
-	upd.set("MiddleName", str(u.MiddleName))
-	upd.set("LastName", str(u.LastName))
-	upd.set("Email", str(u.Email))
-	upd.set("GSI1PK", str(emailGSI1(account.NormalizeEmail(u.Email))))
-	upd.set("Phone", str(u.Phone))
-	upd.set("Locked", boolAttr(u.Locked))
-	upd.set("LockedByAdmin", boolAttr(u.LockedByAdmin))
-	upd.set("Deleted", boolAttr(u.Deleted))
-	upd.setTime("LockoutTime", formatTimePtr(u.LockoutTime))
-	if len(u.NotificationPreferences) > 0 {
-		prefs, err := attributevalue.Marshal(u.NotificationPreferences)
-		if err != nil {
-			return fmt.Errorf("save member: %w", err)
+	var items []types.TransactWriteItem
+	if sv.LoginChanged() {
+		upd := newUpdate()
+		upd.set("FirstName", str(u.FirstName))
+		upd.set("MiddleName", str(u.MiddleName))
+		upd.set("LastName", str(u.LastName))
+		upd.set("Email", str(u.Email))
+		upd.set("GSI1PK", str(emailGSI1(account.NormalizeEmail(u.Email))))
+		upd.set("Phone", str(u.Phone))
+		if len(u.NotificationPreferences) > 0 {
+			prefs, err := attributevalue.Marshal(u.NotificationPreferences)
+			if err != nil {
+				return fmt.Errorf("save member: %w", err)
+			}
+			upd.set("NotificationPreferences", prefs)
+		} else {
+			upd.remove("NotificationPreferences")
 		}
-		upd.set("NotificationPreferences", prefs)
-	} else {
-		upd.remove("NotificationPreferences")
+		if sv.EndSessions {
+			// Always the time of this write, never a value read earlier, so
+			// a revocation made meanwhile is never moved back.
+			upd.set("SessionsNotBefore", str(formatTime(sv.Audit.At)))
+		}
+		if sv.PasswordChanged {
+			upd.set("PasswordHash", str(u.PasswordHash))
+			upd.set("PasswordChangeRequired", boolAttr(u.PasswordChangeRequired))
+			upd.setTime("TemporaryPasswordExpiresAt", formatTimePtr(u.TemporaryPasswordExpiresAt))
+		}
+		if sv.ClearLoginLock {
+			for _, a := range []string{"Locked", "LockedByAdmin", "LockoutTime", "FailedLogins", "FailureWindowStart"} {
+				upd.remove(a)
+			}
+			// …and the memberships' copies of the lock go with it.
+			u.Locked, u.LockedByAdmin, u.LockoutTime = false, false, nil
+		}
+		upd.set("Rev", &types.AttributeValueMemberN{Value: strconv.Itoa(u.Rev + 1)})
+		cond, vals := "attribute_exists(PK) AND Rev = :rev", map[string]types.AttributeValue{":rev": &types.AttributeValueMemberN{Value: strconv.Itoa(u.Rev)}}
+		if u.Rev == 0 {
+			cond, vals = "attribute_exists(PK) AND attribute_not_exists(Rev)", nil
+		}
+		items = append(items, types.TransactWriteItem{Update: upd.item(&s.table, key(userPK(u.ID), skUser), cond, vals)})
 	}
-	if !u.SessionsNotBefore.IsZero() {
-		upd.set("SessionsNotBefore", str(formatTime(u.SessionsNotBefore)))
-	}
-	if sv.PasswordChanged {
-		upd.set("PasswordHash", str(u.PasswordHash))
-		upd.set("PasswordChangeRequired", boolAttr(u.PasswordChangeRequired))
-		upd.setTime("TemporaryPasswordExpiresAt", formatTimePtr(u.TemporaryPasswordExpiresAt))
-	}
-	if sv.ClearFailedLogins {
-		upd.remove("FailedLogins")
-		upd.remove("FailureWindowStart")
-	}
-	items := []types.TransactWriteItem{{Update: upd.item(&s.table, key(userPK(u.ID), skUser), "attribute_exists(PK)")}}
 	ms, err := s.revisedMembershipItems(u, sv.Memberships)
 	if err != nil {
 		return err
@@ -233,6 +261,10 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 	keepFrom := len(items)
 	items = append(items, s.keepSiteAdminChecks(sv.KeepSiteAdmins)...)
 	keepTo := len(items)
+	if sv.UseLink != "" {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: key(linkPK(sv.UseLink), skLink),
+			ConditionExpression: aws.String("attribute_exists(PK)")}})
+	}
 	if sv.Link != nil {
 		li, err := s.linkItem(*sv.Link)
 		if err != nil {
@@ -250,9 +282,6 @@ func (s *Store) SaveMember(ctx context.Context, sv member.Save) error {
 		if failedAt(err, i) {
 			return member.ErrKeepSiteAdminGone
 		}
-	}
-	if failedAt(err, 0) {
-		return fault.ErrNotFound
 	}
 	return err
 }
@@ -353,7 +382,7 @@ func (s *Store) LinkByToken(ctx context.Context, tokenHash string) (member.Link,
 	if err := s.getItem(ctx, "get link", linkPK(tokenHash), skLink, &r); err != nil {
 		return member.Link{}, err
 	}
-	return member.Link{TokenHash: tokenHash, Purpose: r.Purpose, OrgID: r.OrgID, UserID: r.TargetID,
+	return member.Link{TokenHash: tokenHash, Purpose: r.Purpose, OrgID: r.OrgID, UserID: r.TargetID, Email: r.Email,
 		ExpiresAt: parseTime(r.ExpiresAt), Attempts: r.Attempts}, nil
 }
 
@@ -377,6 +406,7 @@ func (s *Store) UseLink(ctx context.Context, l member.Link, passwordHash string)
 	upd.set("PasswordHash", str(passwordHash))
 	upd.set("PasswordChangeRequired", boolAttr(false))
 	upd.remove("TemporaryPasswordExpiresAt")
+	upd.bumpRev()
 	return s.transact(ctx, "use link", []types.TransactWriteItem{
 		{Delete: &types.Delete{TableName: &s.table, Key: key(linkPK(l.TokenHash), skLink), ConditionExpression: aws.String("attribute_exists(PK)")}},
 		{Update: upd.item(&s.table, key(userPK(l.UserID), skUser), "attribute_exists(PK) AND (attribute_not_exists(Deleted) OR Deleted = :notDeleted)",
@@ -410,6 +440,14 @@ func (u *update) set(path string, v types.AttributeValue) {
 	val := ":v" + strconv.Itoa(len(u.values))
 	u.values[val] = v
 	u.sets = append(u.sets, ref+" = "+val)
+}
+
+// bumpRev counts one more write of the item's own fields (Rev), so writes
+// conditional on the revision they read fail after this one.
+func (u *update) bumpRev() {
+	u.values[":revZero"] = &types.AttributeValueMemberN{Value: "0"}
+	u.values[":revOne"] = &types.AttributeValueMemberN{Value: "1"}
+	u.sets = append(u.sets, u.path("Rev")+" = if_not_exists("+u.path("Rev")+", :revZero) + :revOne")
 }
 
 func (u *update) remove(path string) {

@@ -67,7 +67,13 @@ func planMemberQuery(orgID ident.OrgID, f member.Filter) memberQuery {
 		q.filterValues[":scope"] = str(f.Scope.String())
 	}
 	if f.Locked != nil {
-		q.filters = append(q.filters, "Locked = :locked")
+		// A lockout of the login shows as locked while it lasts: the
+		// filter keeps candidates, Filter.Matches decides at now.
+		cond := "Locked = :locked"
+		if *f.Locked {
+			cond = "(Locked = :locked OR attribute_exists(LoginLockoutTime))"
+		}
+		q.filters = append(q.filters, cond)
 		q.filterValues[":locked"] = boolAttr(*f.Locked)
 	}
 	if f.Deleted != nil {

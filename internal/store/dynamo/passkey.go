@@ -174,7 +174,7 @@ func (s *Store) AddPasskey(ctx context.Context, pk auth.Passkey, recoveryHashes 
 	}
 	return s.transact(ctx, "add passkey", []types.TransactWriteItem{put, {Update: &types.Update{
 		TableName: &s.table, Key: key(userPK(pk.UserID), skUser),
-		UpdateExpression: aws.String(set + " ADD PasskeyCount :one"), ConditionExpression: aws.String(cond),
+		UpdateExpression: aws.String(set + " ADD PasskeyCount :one, Rev :one"), ConditionExpression: aws.String(cond),
 		ExpressionAttributeValues: values,
 	}}})
 }
@@ -201,11 +201,11 @@ func (s *Store) UsePasskey(ctx context.Context, userID, id string, count uint32,
 // (another passkey or a TOTP secret); with last, it demands that this was
 // the only one, and turns MFA off with the recovery codes.
 func (s *Store) RemovePasskey(ctx context.Context, userID, id string, last bool) error {
-	update := "ADD PasskeyCount :minus"
+	update := "ADD PasskeyCount :minus, Rev :one"
 	cond := "attribute_exists(PK) AND (PasskeyCount > :one OR attribute_exists(TOTPSecret))"
 	values := map[string]types.AttributeValue{":minus": num(-1), ":one": num(1)}
 	if last {
-		update = "SET MFAEnabled = :false REMOVE RecoveryCodes ADD PasskeyCount :minus"
+		update = "SET MFAEnabled = :false REMOVE RecoveryCodes ADD PasskeyCount :minus, Rev :one"
 		cond = "attribute_exists(PK) AND PasskeyCount = :one AND attribute_not_exists(TOTPSecret)"
 		values[":false"] = avFalse
 	}

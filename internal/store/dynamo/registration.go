@@ -347,13 +347,14 @@ func (s *Store) ExpireReview(ctx context.Context, orgID ident.OrgID, id string, 
 
 // Provision moves the username claim from the registration to the new
 // user, creates the user and membership, and records the user on the
-// registration, in one transaction (index 0: the claim; 3: the registration).
+// registration, in one transaction (index 0: the claim; 4: the registration).
 func (s *Store) Provision(ctx context.Context, r review.Registration, u account.User, m account.Membership, ev review.Event) error {
 	user, err := s.putNewTx(toUserRecord(u))
 	if err != nil {
 		return err
 	}
-	member, err := s.putNewTx(toMembershipRecord(m))
+	// The membership with the user list's copy, like every other way in.
+	member, err := s.newMembershipItems(m, u)
 	if err != nil {
 		return err
 	}
@@ -369,7 +370,7 @@ func (s *Store) Provision(ctx context.Context, r review.Registration, u account.
 			ExpressionAttributeNames:  map[string]string{"#owner": "Owner"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":user": str(u.ID), ":reg": str(registrationOwner(r.ID))},
 		}},
-		user, member,
+		user, member[0], member[1],
 		{Update: &types.Update{
 			TableName: &s.table, Key: key(orgPK(r.OrgID), registrationSK(r.ID)),
 			UpdateExpression:          aws.String("SET UserID = :user, History = list_append(History, :ev) REMOVE PasswordHash"),

@@ -114,9 +114,9 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 func (s *Store) RevokeUserSessions(ctx context.Context, userID string, at time.Time, keep string) error {
 	stamp := types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(userPK(userID), skUser),
-		UpdateExpression:          aws.String("SET SessionsNotBefore = :at"),
+		UpdateExpression:          aws.String("SET SessionsNotBefore = :at ADD Rev :one"),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":at": str(formatTime(at))},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": str(formatTime(at)), ":one": num(1)},
 	}}
 	items := []types.TransactWriteItem{stamp}
 	if keep != "" {

@@ -148,6 +148,7 @@ func (s *Store) LockUser(ctx context.Context, userID string, at time.Time, byAdm
 	values[":true"] = avTrue
 	values[":at"] = str(formatTime(at))
 	values[":byAdmin"] = &types.AttributeValueMemberBOOL{Value: byAdmin}
+	values[":one"] = num(1)
 	cond := "attribute_exists(PK) AND " + notLocked
 	if byAdmin {
 		// An administrator's lock replaces a lockout from failures.
@@ -156,7 +157,7 @@ func (s *Store) LockUser(ctx context.Context, userID string, at time.Time, byAdm
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(userPK(userID), skUser),
-		UpdateExpression:          aws.String("SET Locked = :true, LockoutTime = :at, LockedByAdmin = :byAdmin, SessionsNotBefore = :at"),
+		UpdateExpression:          aws.String("SET Locked = :true, LockoutTime = :at, LockedByAdmin = :byAdmin, SessionsNotBefore = :at ADD Rev :one"),
 		ConditionExpression:       aws.String(cond),
 		ExpressionAttributeValues: values,
 	})
@@ -172,17 +173,18 @@ func (s *Store) LockUser(ctx context.Context, userID string, at time.Time, byAdm
 	return true, s.deleteSessionItems(ctx, userID, "")
 }
 
-// copyLockToListings writes the new lock onto the user's membership items and
-// their first-name copies, which the user list reads (F15). Each update bumps
+// copyLockToListings writes the login's new lock onto its membership items
+// and their first-name copies, which the user list reads (F15). Each update bumps
 // the membership's Rev, so an administrator's edit made from an older read
 // fails with edit_conflict instead of writing the lock back.
 func (s *Store) copyLockToListings(ctx context.Context, userID string, at time.Time, byAdmin bool) error {
-	_, ms, err := s.UserWithMemberships(ctx, userID)
+	u, ms, err := s.UserWithMemberships(ctx, userID)
 	if err != nil {
 		return err
 	}
-	values := map[string]types.AttributeValue{":true": avTrue, ":at": str(formatTime(at)), ":byAdmin": &types.AttributeValueMemberBOOL{Value: byAdmin}}
-	set := "SET Locked = :true, LockoutTime = :at, LockedByAdmin = :byAdmin"
+	u.Locked, u.LockedByAdmin, u.LockoutTime = true, byAdmin, &at
+	values := map[string]types.AttributeValue{":at": str(loginLockout(u))}
+	set := "SET LoginLockoutTime = :at"
 	for _, m := range ms {
 		err := s.transact(ctx, "copy lock to user list", []types.TransactWriteItem{
 			{Update: &types.Update{TableName: &s.table, Key: key(userPK(userID), memberSK(m.OrgID)),
@@ -265,9 +267,9 @@ func (s *Store) CompleteLogin(ctx context.Context, c auth.Completion) error {
 func (s *Store) ChangePassword(ctx context.Context, userID, oldHash, newHash string, at time.Time, keep string) error {
 	items := []types.TransactWriteItem{{Update: &types.Update{
 		TableName: &s.table, Key: key(userPK(userID), skUser),
-		UpdateExpression:          aws.String("SET PasswordHash = :new, SessionsNotBefore = :at REMOVE PasswordChangeRequired"),
+		UpdateExpression:          aws.String("SET PasswordHash = :new, SessionsNotBefore = :at REMOVE PasswordChangeRequired ADD Rev :one"),
 		ConditionExpression:       aws.String("attribute_exists(PK) AND PasswordHash = :old"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":new": str(newHash), ":old": str(oldHash), ":at": str(formatTime(at))},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":new": str(newHash), ":old": str(oldHash), ":at": str(formatTime(at)), ":one": num(1)},
 	}}}
 	if keep != "" {
 		items = append(items, types.TransactWriteItem{Update: &types.Update{

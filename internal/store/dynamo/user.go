@@ -42,6 +42,8 @@ type userRecord struct {
 	TOTPLastStep       int64    `dynamodbav:",omitempty"`
 	RecoveryCodes      []string `dynamodbav:",omitempty,stringset"`
 	LinkedTo           string   `dynamodbav:",omitempty"`
+	// Rev counts writes of the login's own fields (account.User.Rev).
+	Rev int `dynamodbav:",omitempty"`
 
 	// Running accounts (member.go).
 	MiddleName                 string          `dynamodbav:",omitempty"`
@@ -57,7 +59,7 @@ func toUserRecord(u account.User) userRecord {
 		Deleted: u.Deleted, SessionsNotBefore: formatTimeOrEmpty(u.SessionsNotBefore), CreatedAt: formatTime(u.CreatedAt),
 		FailedLogins: u.FailedLogins, FailureWindowStart: formatTimePtr(u.FailureWindowStart), LockedByAdmin: u.LockedByAdmin,
 		TOTPSecret: u.TOTPSecret, TOTPPendingSecret: u.TOTPPendingSecret, TOTPLastStep: u.TOTPLastStep,
-		RecoveryCodes: u.RecoveryCodeHashes, LinkedTo: u.LinkedTo,
+		RecoveryCodes: u.RecoveryCodeHashes, LinkedTo: u.LinkedTo, Rev: u.Rev,
 		MiddleName: u.MiddleName, Phone: u.Phone, NotificationPreferences: u.NotificationPreferences,
 		TemporaryPasswordExpiresAt: formatTimePtr(u.TemporaryPasswordExpiresAt)}
 }
@@ -69,7 +71,7 @@ func (r userRecord) user() account.User {
 		CreatedAt:    parseTime(r.CreatedAt),
 		FailedLogins: r.FailedLogins, FailureWindowStart: parseTimePtr(r.FailureWindowStart), LockedByAdmin: r.LockedByAdmin,
 		TOTPSecret: r.TOTPSecret, TOTPPendingSecret: r.TOTPPendingSecret, TOTPLastStep: r.TOTPLastStep,
-		RecoveryCodeHashes: r.RecoveryCodes, LinkedTo: r.LinkedTo,
+		RecoveryCodeHashes: r.RecoveryCodes, LinkedTo: r.LinkedTo, Rev: r.Rev,
 		MiddleName: r.MiddleName, Phone: r.Phone, NotificationPreferences: r.NotificationPreferences,
 		TemporaryPasswordExpiresAt: parseTimePtr(r.TemporaryPasswordExpiresAt)}
 }
@@ -87,20 +89,23 @@ type membershipRecord struct {
 	Support                bool              `dynamodbav:",omitempty"`
 	Active                 bool
 	CreatedAt              string
+	// The membership's own lock and logical delete in its office.
+	Locked      bool
+	LockoutTime string `dynamodbav:",omitempty"`
+	Deleted     bool
 	// The user list's fields, copied from the user (member.go): kept in
 	// step with the user item by the transactions that change either.
-	GSI2PK, GSI2SK string `dynamodbav:",omitempty"`
-	Rev            int    `dynamodbav:",omitempty"`
-	Username       string `dynamodbav:",omitempty"`
-	FirstName      string `dynamodbav:",omitempty"`
-	LastName       string `dynamodbav:",omitempty"`
-	FirstLower     string `dynamodbav:",omitempty"`
-	LastLower      string `dynamodbav:",omitempty"`
-	Email          string `dynamodbav:",omitempty"`
-	Locked         bool
-	LockedByAdmin  bool   `dynamodbav:",omitempty"`
-	LockoutTime    string `dynamodbav:",omitempty"`
-	Deleted        bool
+	// LoginLockoutTime is the login's lockout from failed sign-ins (F2),
+	// which ends by itself after account.LockoutDuration.
+	GSI2PK, GSI2SK   string `dynamodbav:",omitempty"`
+	Rev              int    `dynamodbav:",omitempty"`
+	Username         string `dynamodbav:",omitempty"`
+	FirstName        string `dynamodbav:",omitempty"`
+	LastName         string `dynamodbav:",omitempty"`
+	FirstLower       string `dynamodbav:",omitempty"`
+	LastLower        string `dynamodbav:",omitempty"`
+	Email            string `dynamodbav:",omitempty"`
+	LoginLockoutTime string `dynamodbav:",omitempty"`
 }
 
 func toMembershipRecord(m account.Membership) membershipRecord {
@@ -113,7 +118,8 @@ func toMembershipRecord(m account.Membership) membershipRecord {
 	}
 	return membershipRecord{Privileges: privs, PK: userPK(m.UserID), SK: memberSK(m.OrgID), GSI1PK: orgMembersGSI1(m.OrgID), GSI1SK: userPK(m.UserID),
 		Type: "Membership", UserID: m.UserID, OrgID: m.OrgID, OrgName: m.OrgName, Role: string(m.Role), Scope: m.Scope.String(),
-		ClientName: m.ClientName, Support: m.Support, Active: m.Active, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev}
+		ClientName: m.ClientName, Support: m.Support, Active: m.Active && !m.Locked && !m.Deleted, CreatedAt: formatTime(m.CreatedAt), Rev: m.Rev,
+		Locked: m.Locked, LockoutTime: formatTimePtr(m.LockedAt), Deleted: m.Deleted}
 }
 
 func (r membershipRecord) membership() account.Membership {
@@ -126,7 +132,8 @@ func (r membershipRecord) membership() account.Membership {
 		privs[account.Module(mod)] = account.Level(l)
 	}
 	return account.Membership{Privileges: privs, UserID: r.UserID, OrgID: r.OrgID, OrgName: r.OrgName, Role: account.Role(r.Role), Scope: scope,
-		ClientName: r.ClientName, Support: r.Support, Active: r.Active, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev}
+		ClientName: r.ClientName, Support: r.Support, Active: r.Active && !r.Locked && !r.Deleted, CreatedAt: parseTime(r.CreatedAt), Rev: r.Rev,
+		Locked: r.Locked, LockedAt: parseTimePtr(r.LockoutTime), Deleted: r.Deleted}
 }
 
 // newUserItems are the transaction items that create a login: the username
