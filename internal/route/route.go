@@ -238,6 +238,10 @@ var OrgWide = map[string]bool{
 	"rotateCodeWord": true, "getOrgSettings": true, "updateOrgSettings": true,
 	"listEmployees": true, "createEmployee": true, "updateEmployee": true,
 	"listAudit": true, "exportAudit": true, "getGovernance": true,
+	// Their pages, and the employee search of Add User.
+	"adminEmployeesPage": true, "adminAddEmployeePage": true, "adminAddEmployeeForm": true, "adminEmployeePage": true,
+	"adminEmployeeForm": true, "adminAddUserEmployeePage": true, "adminSettingsPage": true, "adminSettingsForm": true,
+	"adminCodeWordForm": true, "adminAuditPage": true,
 }
 
 // ForFunction returns the routes served by one function.

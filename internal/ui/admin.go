@@ -88,8 +88,12 @@ func adminLinks(m account.Membership) []web.Link {
 }
 
 // mayOpen mirrors the guard's check of a page route for a member: the
-// module level a read needs.
+// module level a read needs, and the whole office's scope for the pages
+// that act on the whole office (route.OrgWide).
 func mayOpen(m account.Membership, rt route.Route) bool {
+	if route.OrgWide[rt.Name] && !m.Scope.IsOrg() {
+		return false
+	}
 	return rt.Module == "" || m.Level(account.Module(rt.Module)).Allows(account.LevelView)
 }
 

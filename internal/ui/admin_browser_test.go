@@ -216,6 +216,12 @@ func TestRegistrationConsoleDecisions(t *testing.T) {
 	b.Expect("Dana Deny")
 	b.Press("Details")
 	b.Expect("Not known at the front desk")
+	// Modify gave the role chosen: the new user is a clerical user.
+	h.WaitExecution(modifyID, 15*time.Second)
+	menu(b, "User List")
+	b.Fill("Username", "reg.modify")
+	b.Press("Search")
+	b.Expect("Morgan Modify", "Provider - Clerical User")
 }
 
 // TestManageUserAccounts walks seed 001 part three: Add User through the
@@ -563,6 +569,19 @@ func TestAdministrationRefusals(t *testing.T) {
 	b.Press("Generate Self Registration Link")
 	if a := b.Alert(); !strings.Contains(a, "wider than your own") {
 		t.Fatalf("a forged whole-office invite: alert %q", a)
+	}
+	// The office-wide pages are neither offered nor served to them.
+	b.Click("Administration")
+	for _, entry := range []string{"Employees", "Settings", "Audit Log"} {
+		if b.Has(entry) {
+			t.Errorf("a provider-scoped administrator is offered %s", entry)
+		}
+	}
+	for _, path := range []string{"/settings", "/employees", "/audit", "/users/new/employee"} {
+		b.Visit("/orgs/" + o.id + path)
+		if !strings.Contains(b.Alert(), "whole office") {
+			t.Errorf("%s for a provider-scoped administrator: %q", path, b.Alert())
+		}
 	}
 	// Their User List holds their provider's users only.
 	menu(b, "User List")
