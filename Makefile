@@ -62,8 +62,9 @@ screenshots: deps chromium ## run the portal's browser tests and save a screensh
 	GATEHOUSE_SCREENSHOTS=$(CURDIR)/.local/screenshots $(GO) run ./infra/local exec -- $(GO) test -count=1 ./internal/ui/
 	@ls .local/screenshots | wc -l | xargs echo "screenshots in .local/screenshots:"
 
-bench: deps ## benchmarks against the local emulators
+bench: deps ## benchmarks against the local emulators, then cold starts beside a hello-world Lambda
 	$(GO) run ./infra/local exec -- $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./infra/coldstart -n 15
 
 clean: ## remove build output and local data
 	rm -rf dist cdk.out .local

@@ -3,4 +3,4 @@ package main
 
 import "github.com/gatehouse-dev/gatehouse/internal/app"
 
-func main() { app.Run("auth") }
+func main() { app.Run("auth", app.AuthFunction) }

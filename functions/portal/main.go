@@ -3,4 +3,4 @@ package main
 
 import "github.com/gatehouse-dev/gatehouse/internal/app"
 
-func main() { app.Run("portal") }
+func main() { app.Run("portal", app.PortalFunction) }

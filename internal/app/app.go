@@ -1,46 +1,34 @@
-// Package app wires Gatehouse together: it builds every service from the
-// configuration and the AWS clients, and gives each function its Lambda
-// handler. The function binaries, the local stack and the end-to-end tests all
-// use it, so what runs locally is what runs in Lambda.
+// Package app wires Gatehouse together. Each function has its own
+// constructor (functions.go) that wires only what it serves from Parts,
+// which builds every client and service on first use; the function binaries
+// call one constructor each, so a binary links and initialises only its own
+// part of the system. App is the whole system at once, for the local stack
+// and the end-to-end tests, built from the same Parts: what runs locally is
+// what runs in Lambda.
 package app
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
-	"github.com/gatehouse-dev/gatehouse/internal/awscfg"
-	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
-	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
-	"github.com/gatehouse-dev/gatehouse/internal/logging"
-	"github.com/gatehouse-dev/gatehouse/internal/mail/ses"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
-	"github.com/gatehouse-dev/gatehouse/internal/openapi"
-	"github.com/gatehouse-dev/gatehouse/internal/ops"
 	"github.com/gatehouse-dev/gatehouse/internal/org"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
 	"github.com/gatehouse-dev/gatehouse/internal/route"
 	"github.com/gatehouse-dev/gatehouse/internal/session"
 	"github.com/gatehouse-dev/gatehouse/internal/store/dynamo"
 	"github.com/gatehouse-dev/gatehouse/internal/throttle"
-	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
 
-// App holds every service of Gatehouse.
+// App holds every service of Gatehouse (the local stack runs every function).
 type App struct {
 	Config   config.Config
 	Log      *slog.Logger
@@ -59,156 +47,42 @@ type App struct {
 	// Governance is F20-F23: support, tickets, privilege changes, break-glass.
 	Governance *governance.Service
 
-	// View renders the portal's pages; viewErr is why it could not be built.
-	View    *web.Renderer
-	viewErr error
+	parts *Parts
 }
 
-// New builds the App. It does no I/O.
+// New builds the App: every part at once. It does no I/O.
 func New(cfg config.Config, awsCfg aws.Config, log *slog.Logger) *App {
-	// Every AWS call gets a deadline and a bounded retry policy (a stalled
-	// dependency is a 503 in under three seconds, not a hung function).
-	policy := cfg.AWS
-	if policy == (awscfg.Policy{}) {
-		policy = awscfg.Default
+	p := NewParts(cfg, awsCfg, log)
+	return &App{
+		Config: cfg, Log: log, Store: p.storeOf(), Orgs: p.orgService(), Invites: p.inviteService(), Sessions: p.sessionService(),
+		Auth: p.passkeyService(), Guard: p.guardOf(), Members: p.memberService(), Reviews: p.reviewService(),
+		Governance: p.governanceService(), Limiter: p.limits(), parts: p,
 	}
-	awsCfg = awscfg.Bounded(awsCfg, policy)
-	now := time.Now
-	store := dynamo.New(dynamo.NewClient(awsCfg), cfg.TableName)
-	mailer := ses.New(sesv2.NewFromConfig(awsCfg), cfg.MailFrom, cfg.MailReplyTo, cfg.MailConfigSet)
-	sessions := session.NewService(store, now)
-	orgs := org.NewService(store, now)
-	invites := invite.NewService(store, mailer, cfg.Link, now)
-	limiter := throttle.New(store, cfg.Limits, now)
-	a := &App{
-		Config: cfg, Log: log, Store: store, Orgs: orgs, Invites: invites, Sessions: sessions, Limiter: limiter,
-		Auth:    newAuth(store, sessions, mailer, limiter, cfg, log, now),
-		Guard:   auth.NewGuard(sessions, store, store, cfg.BaseURL),
-		Members: member.NewService(store, store, mailer, sessions, cfg.Link, now),
-	}
-	a.newReview(awsCfg, mailer, now)
-	a.newGovernance(mailer, now)
-
-	a.View, a.viewErr = web.NewRenderer(cfg.BaseURL, log)
-	return a
 }
 
-func newAuth(store *dynamo.Store, sessions *session.Service, mailer *ses.Sender, limiter *throttle.Limiter, cfg config.Config, log *slog.Logger, now func() time.Time) *auth.Service {
-	svc := auth.NewService(store, sessions, mailer, cfg.Link, limiter, now)
-	svc.Log = log
-	if err := svc.UsePasskeys(cfg.BaseURL); err != nil {
-		log.Error("passkeys are off", "error", err.Error())
-	}
-	return svc
-}
-
-// handlers maps every route name of route.Table to its handler. Each feature
-// adds its own in a file of this package (handlers_<feature>.go).
+// handlers maps every route name of route.Table to its handler.
 func (a *App) handlers() handlers {
-	all := handlers{"health": public(a.health), "openapi": public(a.openAPI)}
-	for _, feature := range []handlers{
-		a.authHandlers(),
-		a.passkeyHandlers(),
-		a.inviteHandlers(),
-		a.accountHandlers(),
-		a.reviewHandlers(),
-		a.codeListHandlers(),
-		a.helpHandlers(),
-		a.governanceHandlers(),
-
-		a.pageHandlers(),
-		a.adminPageHandlers(),
-	} {
-		for name, h := range feature {
-			all[name] = h
-		}
-	}
-	return all
+	return a.parts.handlers(append(authGroups(), portalGroups()...)...)
 }
 
-// HTTPHandler returns the net/http handler of an HTTP function: the handlers
-// of the routes that route.Table gives to that function.
+// HTTPHandler returns the net/http handler of an HTTP function, wired as
+// the function's own constructor wires it.
 func (a *App) HTTPHandler(function string) (http.Handler, error) {
-	routes := route.ForFunction(function)
-	if len(routes) == 0 {
+	groups := map[string][]handlerGroup{route.FunctionAuth: authGroups(), route.FunctionPortal: portalGroups()}[function]
+	if groups == nil {
 		return nil, fmt.Errorf("no HTTP function named %q", function)
 	}
-	if a.viewErr != nil {
-		return nil, fmt.Errorf("page templates: %w", a.viewErr)
-	}
-	mine, err := a.handlers().serving(routes)
-	if err != nil {
-		return nil, err
-	}
-	for name, h := range mine {
-		mine[name] = a.Limiter.Wrap(name, h)
-	}
-	return edge.New(function, mine, a.guard, a.Log)
+	return a.parts.httpHandler(function, groups...)
 }
 
-// LambdaHandler returns the Lambda handler of any function.
+// LambdaHandler returns the Lambda handler of any function, from its constructor.
 func (a *App) LambdaHandler(function string) (lambda.Handler, error) {
-	if function == route.FunctionOps {
-		mux, err := a.commands()
-		if err != nil {
-			return nil, err
-		}
-		return lambda.NewHandler(func(ctx context.Context, payload json.RawMessage) (any, error) {
-			return mux.Handle(withLambdaID(ctx), payload)
-		}), nil
+	build, ok := Constructors()[function]
+	if !ok {
+		return nil, fmt.Errorf("no function named %q", function)
 	}
-	if function == route.FunctionReview {
-		return a.reviewTaskHandler(), nil
-	}
-	h, err := a.HTTPHandler(function)
-	if err != nil {
-		return nil, err
-	}
-	proxy := httpadapter.NewV2(h)
-	return lambda.NewHandler(func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		// API Gateway's request id is the one its access log shows: use it.
-		if id := ev.RequestContext.RequestID; id != "" {
-			if ev.Headers == nil {
-				ev.Headers = map[string]string{}
-			}
-			ev.Headers["x-request-id"] = id
-		}
-		return proxy.ProxyWithContext(withLambdaID(ctx), ev)
-	}), nil
-}
-
-// commands is the ops function's command edge with every feature's commands.
-func (a *App) commands() (*command.Mux, error) {
-	mux := command.NewMux(a.Log)
-	for _, cmds := range []map[string]command.Func{
-		ops.NewCommands(a.Orgs, a.Invites, a.Log).All(),
-		review.NewCommands(a.Reviews).All(),
-		governance.NewCommands(a.Governance).All(),
-	} {
-		if err := mux.Register(cmds); err != nil {
-			return nil, err
-		}
-	}
-	return mux, nil
+	return build(a.parts)
 }
 
 // Functions lists every function the App can serve.
 func Functions() []string { return route.Functions() }
-
-func withLambdaID(ctx context.Context) context.Context {
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		return logging.WithLambdaRequestID(ctx, lc.AwsRequestID)
-	}
-	return ctx
-}
-
-func (a *App) openAPI(w http.ResponseWriter, r *http.Request) error {
-	return edge.JSON(w, http.StatusOK, openapi.Document(route.Table, a.Config.BaseURL.String()))
-}
-
-func (a *App) health(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Store.Ping(r.Context()); err != nil {
-		return err
-	}
-	return edge.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
 	edge "github.com/gatehouse-dev/gatehouse/internal/httpapi"
@@ -48,7 +49,10 @@ func accessOf(rt route.Route) access {
 	return accessSigned
 }
 
-// serving returns the edge handlers of routes, each checked against its route's access.
+// serving returns the edge handlers of one function's routes, each checked
+// against its route's access. A handler for a route the function does not
+// serve is refused too: the function would build (and link) a part it
+// never uses.
 func (hs handlers) serving(routes []route.Route) (map[string]edge.HandlerFunc, error) {
 	out := map[string]edge.HandlerFunc{}
 	for _, rt := range routes {
@@ -60,6 +64,16 @@ func (hs handlers) serving(routes []route.Route) (map[string]edge.HandlerFunc, e
 			return nil, fmt.Errorf("route %s (%s): handler written for another access than the route table's", rt.Name, rt.Pattern())
 		}
 		out[rt.Name] = h.serve
+	}
+	var extra []string
+	for name := range hs {
+		if _, ok := out[name]; !ok {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return nil, fmt.Errorf("handlers of routes another function serves: %v", extra)
 	}
 	return out, nil
 }

@@ -1,20 +1,27 @@
 package app
 
 import (
-	"time"
-
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/settings"
 )
 
-// accountHandlers are running accounts (F13-F19) and the audit log (F26).
-func (a *App) accountHandlers() handlers {
-	users := member.NewHandlers(a.Members)
-	employees := employee.NewHandlers(employee.NewService(a.Store, time.Now))
-	settings := settings.NewHandlers(settings.NewService(a.Store, time.Now))
-	log := audit.NewHandlers(a.Store)
+// setupHandlers are the emailed links of one login: password set-up (F14) and email confirmation.
+func (p *Parts) setupHandlers() handlers {
+	users := member.NewHandlers(p.memberService())
+	return handlers{
+		"setupPassword": public(users.Setup),
+		"confirmEmail":  public(users.ConfirmEmail),
+	}
+}
+
+// accountHandlers are running accounts (F13-F19), office settings and the audit log (F26).
+func (p *Parts) accountHandlers() handlers {
+	users := member.NewHandlers(p.memberService())
+	employees := employee.NewHandlers(employee.NewService(p.storeOf(), p.now))
+	settings := settings.NewHandlers(settings.NewService(p.storeOf(), p.now))
+	log := audit.NewHandlers(p.storeOf())
 	return handlers{
 		"listEmployees":     inOrg(employees.List),
 		"createEmployee":    inOrg(employees.Create),
@@ -32,7 +39,5 @@ func (a *App) accountHandlers() handlers {
 		"updateOrgSettings": inOrg(settings.Patch),
 		"listAudit":         inOrg(log.List),
 		"exportAudit":       inOrg(log.Export),
-		"setupPassword":     public(users.Setup),
-		"confirmEmail":      public(users.ConfirmEmail),
 	}
 }

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"time"
-
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/settings"
 	"github.com/gatehouse-dev/gatehouse/internal/ui"
@@ -10,44 +8,45 @@ import (
 
 // adminPageHandlers are the administration pages of an office (F29 for
 // F9-F19, F26), over the services the JSON routes use.
-func (a *App) adminPageHandlers() handlers {
-	p := ui.NewAdmin(a.View, ui.AdminServices{Auth: a.Auth, Orgs: a.Orgs, Invites: a.Invites, InviteStore: a.Store, Reviews: a.Reviews,
-		Members: a.Members, Employees: employee.NewService(a.Store, time.Now), Settings: settings.NewService(a.Store, time.Now), Audit: a.Store})
+func (p *Parts) adminPageHandlers() handlers {
+	x := ui.NewAdmin(p.renderer(), ui.AdminServices{Auth: p.authService(), Orgs: p.orgService(), Invites: p.inviteService(), InviteStore: p.storeOf(),
+		Reviews: p.reviewService(), Members: p.memberService(), Employees: employee.NewService(p.storeOf(), p.now),
+		Settings: settings.NewService(p.storeOf(), p.now), Audit: p.storeOf()})
 	return handlers{
-		"adminInvitesPage":         inOrg(p.InvitesShow),
-		"adminInvitesForm":         inOrg(p.InvitesSubmit),
-		"adminRegistrationsPage":   inOrg(p.RegistrationsShow),
-		"adminRegistrationPage":    inOrg(p.RegistrationShow),
-		"adminApproveForm":         inOrg(p.ApproveSubmit),
-		"adminDenyPage":            inOrg(p.DenyShow),
-		"adminDenyForm":            inOrg(p.DenySubmit),
-		"adminModifyPage":          inOrg(p.ModifyShow),
-		"adminModifyForm":          inOrg(p.ModifySubmit),
-		"adminUsersPage":           inOrg(p.UsersShow),
-		"adminAddUserPage":         inOrg(p.AddUserShow),
-		"adminAddUserEmployeePage": inOrg(p.AddUserEmployeeShow),
-		"adminAddUserInfoPage":     inOrg(p.AddUserInfoShow),
-		"adminAddUserInfoForm":     inOrg(p.AddUserInfoSubmit),
-		"adminUserPage":            inOrg(p.UserShow),
-		"adminEditUserPage":        inOrg(p.EditUserShow),
-		"adminEditUserForm":        inOrg(p.EditUserSubmit),
-		"adminResetPasswordPage":   inOrg(p.ResetPasswordShow),
-		"adminResetPasswordForm":   inOrg(p.ResetPasswordSubmit),
-		"adminDeleteUserPage":      inOrg(p.DeleteUserShow),
-		"adminDeleteUserForm":      inOrg(p.DeleteUserSubmit),
-		"adminReactivateUserForm":  inOrg(p.ReactivateUserSubmit),
-		"adminLockUserForm":        inOrg(p.LockUserSubmit),
-		"adminUnlockUserForm":      inOrg(p.UnlockUserSubmit),
-		"adminPrivilegesPage":      inOrg(p.PrivilegesShow),
-		"adminPrivilegesForm":      inOrg(p.PrivilegesSubmit),
-		"adminEmployeesPage":       inOrg(p.EmployeesShow),
-		"adminAddEmployeePage":     inOrg(p.AddEmployeeShow),
-		"adminAddEmployeeForm":     inOrg(p.AddEmployeeSubmit),
-		"adminEmployeePage":        inOrg(p.EmployeeShow),
-		"adminEmployeeForm":        inOrg(p.EmployeeSubmit),
-		"adminSettingsPage":        inOrg(p.SettingsShow),
-		"adminSettingsForm":        inOrg(p.SettingsSubmit),
-		"adminCodeWordForm":        inOrg(p.CodeWordSubmit),
-		"adminAuditPage":           inOrg(p.AuditShow),
+		"adminInvitesPage":         inOrg(x.InvitesShow),
+		"adminInvitesForm":         inOrg(x.InvitesSubmit),
+		"adminRegistrationsPage":   inOrg(x.RegistrationsShow),
+		"adminRegistrationPage":    inOrg(x.RegistrationShow),
+		"adminApproveForm":         inOrg(x.ApproveSubmit),
+		"adminDenyPage":            inOrg(x.DenyShow),
+		"adminDenyForm":            inOrg(x.DenySubmit),
+		"adminModifyPage":          inOrg(x.ModifyShow),
+		"adminModifyForm":          inOrg(x.ModifySubmit),
+		"adminUsersPage":           inOrg(x.UsersShow),
+		"adminAddUserPage":         inOrg(x.AddUserShow),
+		"adminAddUserEmployeePage": inOrg(x.AddUserEmployeeShow),
+		"adminAddUserInfoPage":     inOrg(x.AddUserInfoShow),
+		"adminAddUserInfoForm":     inOrg(x.AddUserInfoSubmit),
+		"adminUserPage":            inOrg(x.UserShow),
+		"adminEditUserPage":        inOrg(x.EditUserShow),
+		"adminEditUserForm":        inOrg(x.EditUserSubmit),
+		"adminResetPasswordPage":   inOrg(x.ResetPasswordShow),
+		"adminResetPasswordForm":   inOrg(x.ResetPasswordSubmit),
+		"adminDeleteUserPage":      inOrg(x.DeleteUserShow),
+		"adminDeleteUserForm":      inOrg(x.DeleteUserSubmit),
+		"adminReactivateUserForm":  inOrg(x.ReactivateUserSubmit),
+		"adminLockUserForm":        inOrg(x.LockUserSubmit),
+		"adminUnlockUserForm":      inOrg(x.UnlockUserSubmit),
+		"adminPrivilegesPage":      inOrg(x.PrivilegesShow),
+		"adminPrivilegesForm":      inOrg(x.PrivilegesSubmit),
+		"adminEmployeesPage":       inOrg(x.EmployeesShow),
+		"adminAddEmployeePage":     inOrg(x.AddEmployeeShow),
+		"adminAddEmployeeForm":     inOrg(x.AddEmployeeSubmit),
+		"adminEmployeePage":        inOrg(x.EmployeeShow),
+		"adminEmployeeForm":        inOrg(x.EmployeeSubmit),
+		"adminSettingsPage":        inOrg(x.SettingsShow),
+		"adminSettingsForm":        inOrg(x.SettingsSubmit),
+		"adminCodeWordForm":        inOrg(x.CodeWordSubmit),
+		"adminAuditPage":           inOrg(x.AuditShow),
 	}
 }

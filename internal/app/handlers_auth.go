@@ -4,15 +4,23 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 )
 
-func (a *App) authHandlers() handlers {
-	h := auth.NewHandlers(a.Auth, a.Sessions)
+// signInHandlers are password sign-in and reset (the auth function).
+func (p *Parts) signInHandlers() handlers {
+	h := auth.NewHandlers(p.authService(), p.sessionService())
 	return handlers{
-		"login":               public(h.Login),
+		"login":          public(h.Login),
+		"forgotPassword": public(h.Forgot),
+		"resetPassword":  public(h.Reset),
+	}
+}
+
+// authHandlers are the signed-in self routes (F1-F8, F20).
+func (p *Parts) authHandlers() handlers {
+	h := auth.NewHandlers(p.authService(), p.sessionService())
+	return handlers{
 		"logout":              signed(h.Logout),
 		"logoutAll":           signed(h.LogoutAll),
 		"changePassword":      signed(h.ChangePassword),
-		"forgotPassword":      public(h.Forgot),
-		"resetPassword":       public(h.Reset),
 		"startTOTP":           signed(h.StartTOTP),
 		"verifyTOTP":          signed(h.VerifyTOTP),
 		"getMe":               signed(h.Me),

@@ -1,25 +1,25 @@
 package app
 
 import (
-	"time"
-
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
 )
 
-// newGovernance builds governance (F20-F23).
-func (a *App) newGovernance(mailer governance.Mailer, now func() time.Time) {
-	limiter := governance.EmergencyLimiter{Limits: a.Limiter}
-	a.Governance = governance.NewService(a.Store, a.Store, mailer, limiter, a.Config.Link, a.Config.OpsEmail, a.Log, now)
+// emergencyHandlers is the public emergency support form (F23).
+func (p *Parts) emergencyHandlers() handlers {
+	h := governance.NewHandlers(p.governanceService())
+	return handlers{
+		"emergencySupport": public(h.Emergency),
+	}
 }
 
-func (a *App) governanceHandlers() handlers {
-	h := governance.NewHandlers(a.Governance)
+// governanceHandlers are an office's governance and support tickets (F20-F22).
+func (p *Parts) governanceHandlers() handlers {
+	h := governance.NewHandlers(p.governanceService())
 	return handlers{
-		"getGovernance":    inOrg(h.Governance),
-		"listTickets":      inOrg(h.ListTickets),
-		"fileTicket":       inOrg(h.FileTicket),
-		"getTicket":        inOrg(h.GetTicket),
-		"closeTicket":      inOrg(h.CloseTicket),
-		"emergencySupport": public(h.Emergency),
+		"getGovernance": inOrg(h.Governance),
+		"listTickets":   inOrg(h.ListTickets),
+		"fileTicket":    inOrg(h.FileTicket),
+		"getTicket":     inOrg(h.GetTicket),
+		"closeTicket":   inOrg(h.CloseTicket),
 	}
 }

@@ -4,12 +4,19 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 )
 
-func (a *App) inviteHandlers() handlers {
-	h := invite.NewHandlers(a.Invites)
-	admin := invite.NewAdminHandlers(a.Invites, a.Store)
+// inviteLinkHandlers are the emailed invite link (F9).
+func (p *Parts) inviteLinkHandlers() handlers {
+	h := invite.NewHandlers(p.inviteService())
 	return handlers{
-		"getInvite":     public(h.View),
-		"acceptInvite":  optional(h.Accept),
+		"getInvite":    public(h.View),
+		"acceptInvite": optional(h.Accept),
+	}
+}
+
+// inviteHandlers are an office's invites (F9).
+func (p *Parts) inviteHandlers() handlers {
+	admin := invite.NewAdminHandlers(p.inviteService(), p.storeOf())
+	return handlers{
 		"createInvites": inOrg(admin.Create),
 		"listInvites":   inOrg(admin.List),
 		"resendInvite":  inOrg(admin.Resend),

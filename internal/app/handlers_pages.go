@@ -7,50 +7,69 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/web"
 )
 
-// pageHandlers are the portal's pages (F29): the public half served by the
-// auth function, the signed-in half by portal, over the same services.
-func (a *App) pageHandlers() handlers {
-	p := ui.New(a.View, a.Auth, a.Sessions, a.Invites, a.Reviews, a.Members)
+// renderer is the portal's page renderer (templates parsed once per cold start).
+func (p *Parts) renderer() *web.Renderer {
+	if p.view == nil && p.viewErr == nil {
+		p.view, p.viewErr = web.NewRenderer(p.cfg.BaseURL, p.log)
+	}
+	return p.view
+}
+
+// pages are the portal's page handlers over the services the JSON routes use.
+func (p *Parts) pages() *ui.Pages {
+	return ui.New(p.renderer(), p.passkeyService(), p.sessionService(), p.inviteService(), p.reviewService(), p.memberService())
+}
+
+// publicPageHandlers are the portal's public pages (F29), served by auth.
+func (p *Parts) publicPageHandlers() handlers {
+	x := p.pages()
 	return handlers{
 		"asset":                  public(web.Asset),
-		"loginPage":              optional(p.LoginShow),
-		"loginForm":              public(p.LoginSubmit),
-		"forgotPage":             public(p.ForgotShow),
-		"forgotForm":             public(p.ForgotSubmit),
-		"resetPage":              public(p.ResetShow),
-		"resetForm":              public(p.ResetSubmit),
-		"setupPage":              public(p.SetupShow),
-		"setupForm":              public(p.SetupSubmit),
-		"invitePage":             optional(p.InviteShow),
-		"inviteForm":             optional(p.InviteSubmit),
-		"registrationPage":       public(p.RegistrationShow),
-		"registrationForm":       public(p.RegistrationSubmit),
-		"registrationSentPage":   public(p.RegistrationSent),
-		"registrationVerifyPage": public(p.RegistrationVerify),
-		"homePage":               signed(p.HomeShow),
-		"logoutForm":             signed(p.LogoutSubmit),
-		"switchOfficeForm":       signed(p.OfficeSwitch),
-		"accountPage":            signed(p.AccountShow),
-		"passwordPage":           signed(p.PasswordShow),
-		"passwordForm":           signed(p.PasswordSubmit),
-		"twoFactorPage":          signed(p.TwoFactorShow),
-		"twoFactorStartForm":     signed(p.TwoFactorStart),
-		"twoFactorVerifyForm":    signed(p.TwoFactorVerify),
-		"endSessionsForm":        signed(p.EndSessionsSubmit),
-		"endSessionForm":         signed(p.EndSessionSubmit),
-		"linkAccountForm":        signed(p.LinkSubmit),
-		"deleteLinkedForm":       signed(p.DeleteLinkedSubmit),
-		"addUsernameForm":        signed(p.AddUsernameSubmit),
-		"deletePasskeyForm":      signed(p.DeletePasskeySubmit),
+		"loginPage":              optional(x.LoginShow),
+		"loginForm":              public(x.LoginSubmit),
+		"forgotPage":             public(x.ForgotShow),
+		"forgotForm":             public(x.ForgotSubmit),
+		"resetPage":              public(x.ResetShow),
+		"resetForm":              public(x.ResetSubmit),
+		"setupPage":              public(x.SetupShow),
+		"setupForm":              public(x.SetupSubmit),
+		"invitePage":             optional(x.InviteShow),
+		"inviteForm":             optional(x.InviteSubmit),
+		"registrationPage":       public(x.RegistrationShow),
+		"registrationForm":       public(x.RegistrationSubmit),
+		"registrationSentPage":   public(x.RegistrationSent),
+		"registrationVerifyPage": public(x.RegistrationVerify),
 	}
 }
 
-// guard is what every route passes through before its handler: the session
-// guard, and for pages the page edge around it (headers, CSRF, refusals as
-// pages and redirects rather than JSON).
-func (a *App) guard(rt route.Route, h edge.HandlerFunc) edge.HandlerFunc {
-	if rt.Page() {
-		return a.View.Wrap(rt, h, a.Guard.Wrap)
+// signedPageHandlers are the portal's signed-in pages (F29), served by portal.
+func (p *Parts) signedPageHandlers() handlers {
+	x := p.pages()
+	return handlers{
+		"homePage":            signed(x.HomeShow),
+		"logoutForm":          signed(x.LogoutSubmit),
+		"switchOfficeForm":    signed(x.OfficeSwitch),
+		"accountPage":         signed(x.AccountShow),
+		"passwordPage":        signed(x.PasswordShow),
+		"passwordForm":        signed(x.PasswordSubmit),
+		"twoFactorPage":       signed(x.TwoFactorShow),
+		"twoFactorStartForm":  signed(x.TwoFactorStart),
+		"twoFactorVerifyForm": signed(x.TwoFactorVerify),
+		"endSessionsForm":     signed(x.EndSessionsSubmit),
+		"endSessionForm":      signed(x.EndSessionSubmit),
+		"linkAccountForm":     signed(x.LinkSubmit),
+		"deleteLinkedForm":    signed(x.DeleteLinkedSubmit),
+		"addUsernameForm":     signed(x.AddUsernameSubmit),
+		"deletePasskeyForm":   signed(x.DeletePasskeySubmit),
 	}
-	return a.Guard.Wrap(rt, h)
+}
+
+// routeGuard is what every route passes through before its handler: the
+// session guard, and for pages the page edge around it (headers, CSRF,
+// refusals as pages and redirects rather than JSON).
+func (p *Parts) routeGuard(rt route.Route, h edge.HandlerFunc) edge.HandlerFunc {
+	if rt.Page() {
+		return p.renderer().Wrap(rt, h, p.guardOf().Wrap)
+	}
+	return p.guardOf().Wrap(rt, h)
 }

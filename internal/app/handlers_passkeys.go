@@ -4,8 +4,10 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 )
 
-func (a *App) passkeyHandlers() handlers {
-	h := auth.NewHandlers(a.Auth, a.Sessions)
+// passkeyHandlers are passkeys: registration, sign-in, list, removal (the
+// auth function: only it links WebAuthn).
+func (p *Parts) passkeyHandlers() handlers {
+	h := auth.NewHandlers(p.passkeyService(), p.sessionService())
 	return handlers{
 		"beginPasskeyRegistration":  signed(h.BeginPasskeyRegistration),
 		"finishPasskeyRegistration": signed(h.FinishPasskeyRegistration),

@@ -1,15 +1,13 @@
 package app
 
 import (
-	"time"
-
 	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/help"
 )
 
 // codeListHandlers are the shared code lists (F25).
-func (a *App) codeListHandlers() handlers {
-	h := codelist.NewHandlers(codelist.NewService(a.Store, a.Store, time.Now))
+func (p *Parts) codeListHandlers() handlers {
+	h := codelist.NewHandlers(codelist.NewService(p.storeOf(), p.storeOf(), p.now))
 	return handlers{
 		"listCodes":     inOrg(h.List),
 		"addCode":       inOrg(h.Add),
@@ -19,7 +17,7 @@ func (a *App) codeListHandlers() handlers {
 }
 
 // helpHandlers are the Help Center (F24).
-func (a *App) helpHandlers() handlers {
+func (p *Parts) helpHandlers() handlers {
 	h := help.NewHandlers(help.New())
 	return handlers{
 		"searchHelp":     signed(h.Search),

@@ -1,14 +1,21 @@
 // Package mail renders the emails Gatehouse sends from templates embedded in
 // the binary. Sending is done by an adapter (internal/mail/ses).
+//
+// The templates use a small subset of Go's template syntax: {{.Key}},
+// {{if .Key}}…{{else}}…{{end}} and {{define "name"}}…{{end}}, filled from a
+// map. They are rendered here rather than with text/template and
+// html/template, whose reflective method lookup stops the linker from
+// dropping unused code from every function binary (about 5 MiB each), and
+// they are parsed on first use, not at package init.
 package mail
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
+	"html"
+	"io/fs"
 	"strings"
-	texttemplate "text/template"
+	"sync"
 )
 
 // Message is one rendered email.
@@ -24,29 +31,76 @@ type Message struct {
 //go:embed templates/*.tmpl
 var files embed.FS
 
-var (
-	textTemplates = texttemplate.Must(texttemplate.ParseFS(files, "templates/*.txt.tmpl"))
-	htmlTemplates = htmltemplate.Must(htmltemplate.ParseFS(files, "templates/*.html.tmpl"))
-)
+// templates are every named template: "<kind>.subject" and "<kind>.text"
+// from templates/<kind>.txt.tmpl, and "<kind>.html.tmpl" (the whole file).
+var templates = sync.OnceValues(func() (map[string][]node, error) {
+	all := map[string][]node{}
+	names, err := fs.Glob(files, "templates/*.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		src, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		top, defined, err := parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		for n, body := range defined {
+			all[n] = body
+		}
+		if strings.HasSuffix(name, ".html.tmpl") {
+			all[strings.TrimPrefix(name, "templates/")] = top
+		}
+	}
+	return all, nil
+})
 
 // Render builds the message named kind (templates/<kind>.txt.tmpl, which
 // defines "<kind>.subject" and "<kind>.text", and templates/<kind>.html.tmpl).
+// data is a map[string]string or map[string]any (or nil).
 func Render(kind string, to string, data any) (Message, error) {
-	var subject, text, html bytes.Buffer
-	if err := textTemplates.ExecuteTemplate(&subject, kind+".subject", data); err != nil {
-		return Message{}, fmt.Errorf("render %s subject: %w", kind, err)
+	values, err := valuesOf(data)
+	if err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", kind, err)
 	}
-	if err := textTemplates.ExecuteTemplate(&text, kind+".text", data); err != nil {
-		return Message{}, fmt.Errorf("render %s text: %w", kind, err)
+	all, err := templates()
+	if err != nil {
+		return Message{}, err
 	}
-	if err := htmlTemplates.ExecuteTemplate(&html, kind+".html.tmpl", data); err != nil {
-		return Message{}, fmt.Errorf("render %s html: %w", kind, err)
+	parts := [3]string{}
+	for i, name := range []string{kind + ".subject", kind + ".text", kind + ".html.tmpl"} {
+		body, ok := all[name]
+		if !ok {
+			return Message{}, fmt.Errorf("render %s: no template %q", kind, name)
+		}
+		escape := plain
+		if i == 2 {
+			escape = html.EscapeString
+		}
+		var b strings.Builder
+		execute(&b, body, values, escape)
+		parts[i] = b.String()
 	}
-	return Message{
-		To:      []string{to},
-		Subject: strings.TrimSpace(subject.String()),
-		Text:    text.String(),
-		HTML:    html.String(),
-		Kind:    kind,
-	}, nil
+	return Message{To: []string{to}, Subject: strings.TrimSpace(parts[0]), Text: parts[1], HTML: parts[2], Kind: kind}, nil
+}
+
+func plain(s string) string { return s }
+
+func valuesOf(data any) (map[string]any, error) {
+	switch d := data.(type) {
+	case nil:
+		return map[string]any{}, nil
+	case map[string]any:
+		return d, nil
+	case map[string]string:
+		out := make(map[string]any, len(d))
+		for k, v := range d {
+			out[k] = v
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("template data is a %T, not a map", data)
 }

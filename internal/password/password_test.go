@@ -65,3 +65,18 @@ func BenchmarkHashOWASP(b *testing.B) {
 		}
 	}
 }
+
+// The timing equaliser must cost what a real verification costs: the same
+// parameters as new hashes, a well-formed hash, and a key of the same size.
+func TestDummyHashCostsWhatARealOneDoes(t *testing.T) {
+	p, salt, key, err := decode(dummyHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p != OWASP || len(salt) != saltLen || len(key) != keyLen || NeedsRehash(dummyHash, OWASP) {
+		t.Fatalf("dummy hash params %+v, salt %d, key %d; want %+v, %d, %d", p, len(salt), len(key), OWASP, saltLen, keyLen)
+	}
+	if ok, err := Verify("gatehouse-timing-equaliser", dummyHash); err != nil || !ok {
+		t.Fatalf("the constant is not the hash of its phrase: %v %v", ok, err)
+	}
+}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	zxcvbn "github.com/ccojocar/zxcvbn-go"
+	"github.com/gatehouse-dev/gatehouse/internal/password/zxcvbn"
 )
 
 // Policy is an org's password rule after NIST 800-63B: length over
