@@ -584,6 +584,7 @@ func TestAdministrationRefusals(t *testing.T) {
 		}
 	}
 	// Their User List holds their provider's users only.
+	b.Visit("/")
 	menu(b, "User List")
 	b.Expect("hazel.npi")
 	if strings.Contains(b.Text(), "hazel.portal") || strings.Contains(b.Text(), "hazel.admin") {
