@@ -47,7 +47,8 @@ func authGroups() []handlerGroup {
 
 func portalGroups() []handlerGroup {
 	return []handlerGroup{(*Parts).authHandlers, (*Parts).inviteHandlers, (*Parts).accountHandlers, (*Parts).reviewHandlers,
-		(*Parts).codeListHandlers, (*Parts).helpHandlers, (*Parts).governanceHandlers, (*Parts).signedPageHandlers}
+		(*Parts).codeListHandlers, (*Parts).helpHandlers, (*Parts).governanceHandlers, (*Parts).signedPageHandlers,
+		(*Parts).adminPageHandlers}
 }
 
 // AuthFunction is the auth function: sign-in, passkeys, emailed links and registration.

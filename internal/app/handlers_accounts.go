@@ -19,8 +19,8 @@ func (p *Parts) setupHandlers() handlers {
 // accountHandlers are running accounts (F13-F19), office settings and the audit log (F26).
 func (p *Parts) accountHandlers() handlers {
 	users := member.NewHandlers(p.memberService())
-	employees := employee.NewHandlers(p.storeOf(), p.now)
-	settings := settings.NewHandlers(p.storeOf(), p.now)
+	employees := employee.NewHandlers(employee.NewService(p.storeOf(), p.now))
+	settings := settings.NewHandlers(settings.NewService(p.storeOf(), p.now))
 	log := audit.NewHandlers(p.storeOf())
 	return handlers{
 		"listEmployees":     inOrg(employees.List),

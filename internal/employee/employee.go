@@ -6,8 +6,6 @@ package employee
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -117,15 +115,10 @@ func (in Input) apply(e *Employee) error {
 }
 
 // Handlers serves the employee routes.
-type Handlers struct {
-	store Store
-	now   func() time.Time
-}
+type Handlers struct{ svc *Service }
 
 // NewHandlers returns the handlers.
-func NewHandlers(store Store, now func() time.Time) *Handlers {
-	return &Handlers{store: store, now: now}
-}
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 // List is GET /v1/orgs/{org}/employees.
 func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
@@ -133,7 +126,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request, c caller.Caller)
 	if err != nil {
 		return err
 	}
-	es, next, err := h.store.ListEmployees(r.Context(), c.Org, limit, cursor)
+	es, next, err := h.svc.List(r.Context(), c.Org, limit, cursor)
 	if err != nil {
 		return err
 	}
@@ -149,13 +142,9 @@ func (h *Handlers) Create(w http.ResponseWriter, r *http.Request, c caller.Calle
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	now := h.now().UTC()
-	e := Employee{ID: ident.New(), OrgID: c.Org, Source: SourceManual, Active: true, CreatedAt: now}
-	if err := in.apply(&e); err != nil {
+	e, err := h.svc.Create(r.Context(), c, in)
+	if err != nil {
 		return err
-	}
-	if err := h.store.CreateEmployee(r.Context(), e, audit.ActorOf(c).Entry(e.OrgID, audit.ActionEmployeeCreate, "employee:"+e.ID, now)); err != nil {
-		return fmt.Errorf("create employee: %w", err)
 	}
 	return httpapi.JSON(w, http.StatusCreated, e)
 }
@@ -166,27 +155,9 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request, c caller.Calle
 	if err := httpapi.Decode(r, &in); err != nil {
 		return err
 	}
-	orgID, id := c.Org, r.PathValue("id")
-	e, err := h.store.GetEmployee(r.Context(), orgID, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		return ErrNotFound
-	}
+	e, err := h.svc.Update(r.Context(), c, r.PathValue("id"), in)
 	if err != nil {
-		return fmt.Errorf("read employee %s: %w", id, err)
-	}
-	if e.Source == SourcePMS {
-		return ErrReadOnly
-	}
-	if err := in.apply(&e); err != nil {
 		return err
 	}
-	err = h.store.SaveEmployee(r.Context(), e, audit.ActorOf(c).Entry(orgID, audit.ActionEmployeeUpdate, "employee:"+id, h.now()))
-	if errors.Is(err, fault.ErrConflict) {
-		return ErrChanged
-	}
-	if err != nil {
-		return fmt.Errorf("save employee %s: %w", id, err)
-	}
-	e.Rev++
 	return httpapi.JSON(w, http.StatusOK, e)
 }

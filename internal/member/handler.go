@@ -195,7 +195,7 @@ func CSVRow(o org.Org, l Listing) []string {
 	return []string{
 		httpapi.SafeCell(strings.TrimSpace(l.LastName + ", " + l.FirstName)),
 		httpapi.SafeCell(l.Username),
-		httpapi.SafeCell(office(o, l.Scope)),
+		httpapi.SafeCell(OfficeName(o, l.Scope)),
 		httpapi.SafeCell(l.Role.DisplayName()),
 		yn(l.Locked),
 		lockout,
@@ -203,9 +203,9 @@ func CSVRow(o org.Org, l Listing) []string {
 	}
 }
 
-// office names the scope the way the portal does: the office (TIN level)
+// OfficeName names the scope the way the portal does: the office (TIN level)
 // or one of its providers.
-func office(o org.Org, s account.Scope) string {
+func OfficeName(o org.Org, s account.Scope) string {
 	if s.IsOrg() {
 		return o.Name
 	}

@@ -191,6 +191,45 @@ var Table = []Route{
 	{"deleteLinkedForm", "POST", "/account/links/delete", FunctionPortal, Session, ""},
 	{"addUsernameForm", "POST", "/account/usernames", FunctionPortal, Session, ""},
 	{"deletePasskeyForm", "POST", "/account/passkeys/{id}/delete", FunctionPortal, Session, ""},
+
+	// The administration pages of an office (seed 001 parts one to three,
+	// seed 004), under the "Administration" menu: the same module check as
+	// the JSON routes they stand beside (view to read, full to change).
+	{"adminInvitesPage", "GET", "/orgs/{org}/invites/new", FunctionPortal, Session, "user_admin"},
+	{"adminInvitesForm", "POST", "/orgs/{org}/invites/new", FunctionPortal, Session, "user_admin"},
+	{"adminRegistrationsPage", "GET", "/orgs/{org}/registrations", FunctionPortal, Session, "user_admin"},
+	{"adminRegistrationPage", "GET", "/orgs/{org}/registrations/{id}", FunctionPortal, Session, "user_admin"},
+	{"adminApproveForm", "POST", "/orgs/{org}/registrations/{id}/approve", FunctionPortal, Session, "user_admin"},
+	{"adminDenyPage", "GET", "/orgs/{org}/registrations/{id}/deny", FunctionPortal, Session, "user_admin"},
+	{"adminDenyForm", "POST", "/orgs/{org}/registrations/{id}/deny", FunctionPortal, Session, "user_admin"},
+	{"adminModifyPage", "GET", "/orgs/{org}/registrations/{id}/modify", FunctionPortal, Session, "user_admin"},
+	{"adminModifyForm", "POST", "/orgs/{org}/registrations/{id}/modify", FunctionPortal, Session, "user_admin"},
+	{"adminUsersPage", "GET", "/orgs/{org}/users", FunctionPortal, Session, "user_admin"},
+	{"adminAddUserPage", "GET", "/orgs/{org}/users/new", FunctionPortal, Session, "user_admin"},
+	{"adminAddUserEmployeePage", "GET", "/orgs/{org}/users/new/employee", FunctionPortal, Session, "user_admin"},
+	{"adminAddUserInfoPage", "GET", "/orgs/{org}/users/new/info", FunctionPortal, Session, "user_admin"},
+	{"adminAddUserInfoForm", "POST", "/orgs/{org}/users/new/info", FunctionPortal, Session, "user_admin"},
+	{"adminUserPage", "GET", "/orgs/{org}/users/{id}", FunctionPortal, Session, "user_admin"},
+	{"adminEditUserPage", "GET", "/orgs/{org}/users/{id}/edit", FunctionPortal, Session, "user_admin"},
+	{"adminEditUserForm", "POST", "/orgs/{org}/users/{id}/edit", FunctionPortal, Session, "user_admin"},
+	{"adminResetPasswordPage", "GET", "/orgs/{org}/users/{id}/reset-password", FunctionPortal, Session, "user_admin"},
+	{"adminResetPasswordForm", "POST", "/orgs/{org}/users/{id}/reset-password", FunctionPortal, Session, "user_admin"},
+	{"adminDeleteUserPage", "GET", "/orgs/{org}/users/{id}/delete", FunctionPortal, Session, "user_admin"},
+	{"adminDeleteUserForm", "POST", "/orgs/{org}/users/{id}/delete", FunctionPortal, Session, "user_admin"},
+	{"adminReactivateUserForm", "POST", "/orgs/{org}/users/{id}/reactivate", FunctionPortal, Session, "user_admin"},
+	{"adminLockUserForm", "POST", "/orgs/{org}/users/{id}/lock", FunctionPortal, Session, "user_admin"},
+	{"adminUnlockUserForm", "POST", "/orgs/{org}/users/{id}/unlock", FunctionPortal, Session, "user_admin"},
+	{"adminPrivilegesPage", "GET", "/orgs/{org}/users/{id}/privileges", FunctionPortal, Session, "user_admin"},
+	{"adminPrivilegesForm", "POST", "/orgs/{org}/users/{id}/privileges", FunctionPortal, Session, "user_admin"},
+	{"adminEmployeesPage", "GET", "/orgs/{org}/employees", FunctionPortal, Session, "user_admin"},
+	{"adminAddEmployeePage", "GET", "/orgs/{org}/employees/new", FunctionPortal, Session, "user_admin"},
+	{"adminAddEmployeeForm", "POST", "/orgs/{org}/employees/new", FunctionPortal, Session, "user_admin"},
+	{"adminEmployeePage", "GET", "/orgs/{org}/employees/{id}", FunctionPortal, Session, "user_admin"},
+	{"adminEmployeeForm", "POST", "/orgs/{org}/employees/{id}", FunctionPortal, Session, "user_admin"},
+	{"adminSettingsPage", "GET", "/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
+	{"adminSettingsForm", "POST", "/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
+	{"adminCodeWordForm", "POST", "/orgs/{org}/settings/code-word", FunctionPortal, Session, "user_admin"},
+	{"adminAuditPage", "GET", "/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
 }
 
 // OrgWide names the org routes that act on the whole office (its settings,
@@ -201,6 +240,10 @@ var OrgWide = map[string]bool{
 	"rotateCodeWord": true, "getOrgSettings": true, "updateOrgSettings": true,
 	"listEmployees": true, "createEmployee": true, "updateEmployee": true,
 	"listAudit": true, "exportAudit": true, "getGovernance": true,
+	// Their pages, and the employee search of Add User.
+	"adminEmployeesPage": true, "adminAddEmployeePage": true, "adminAddEmployeeForm": true, "adminEmployeePage": true,
+	"adminEmployeeForm": true, "adminAddUserEmployeePage": true, "adminSettingsPage": true, "adminSettingsForm": true,
+	"adminCodeWordForm": true, "adminAuditPage": true,
 }
 
 // ForFunction returns the routes served by one function.

@@ -22,16 +22,21 @@ type Store interface {
 	SaveOrgSettings(ctx context.Context, orgID ident.OrgID, s org.Settings, a audit.Entry) error
 }
 
-// Handlers serves GET/PATCH /v1/orgs/{org}/settings.
-type Handlers struct {
+// Service reads and changes an org's settings: the JSON routes and the
+// portal's pages both go through it.
+type Service struct {
 	store Store
 	now   func() time.Time
 }
 
+// NewService returns a Service; it does no I/O.
+func NewService(store Store, now func() time.Time) *Service { return &Service{store: store, now: now} }
+
+// Handlers serves GET/PATCH /v1/orgs/{org}/settings.
+type Handlers struct{ svc *Service }
+
 // NewHandlers returns the handlers.
-func NewHandlers(store Store, now func() time.Time) *Handlers {
-	return &Handlers{store: store, now: now}
-}
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 // View is an org's settings as the API shows them. The code word
 // itself is never shown, only whether there is one (F6).
@@ -58,16 +63,55 @@ type PatchBody struct {
 	PasswordMinLength          *int  `json:"password_min_length"`
 }
 
-// Get is GET /v1/orgs/{org}/settings.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
-	o, err := h.store.GetOrg(r.Context(), c.Org)
+// Get returns the settings of the caller's org.
+func (s *Service) Get(ctx context.Context, c caller.Caller) (View, error) {
+	o, err := s.store.GetOrg(ctx, c.Org)
 	if errors.Is(err, fault.ErrNotFound) {
-		return org.ErrNotFound
+		return View{}, org.ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("read org settings: %w", err)
+		return View{}, fmt.Errorf("read org settings: %w", err)
 	}
-	return httpapi.JSON(w, http.StatusOK, viewOf(o.Settings))
+	return viewOf(o.Settings), nil
+}
+
+// Update changes the settings of the caller's org, audited as theirs.
+func (s *Service) Update(ctx context.Context, c caller.Caller, p PatchBody) (View, error) {
+	if p.PasswordMinLength != nil && (*p.PasswordMinLength < 8 || *p.PasswordMinLength > 64) {
+		return View{}, fault.Validation(map[string]string{"password_min_length": "must be from 8 to 64"})
+	}
+	orgID := c.Org
+	o, err := s.store.GetOrg(ctx, orgID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return View{}, org.ErrNotFound
+	}
+	if err != nil {
+		return View{}, fmt.Errorf("read org settings: %w", err)
+	}
+	st := o.Settings
+	if p.AdminSeesTemporaryPassword != nil {
+		st.HideTemporaryPassword = !*p.AdminSeesTemporaryPassword
+	}
+	if p.RequireMFA != nil {
+		st.RequireMFA = *p.RequireMFA
+	}
+	if p.PasswordMinLength != nil {
+		st.PasswordMinLength = *p.PasswordMinLength
+	}
+	entry := audit.ActorOf(c).Entry(orgID, audit.ActionOrgSettings, "org:"+orgID.String(), s.now())
+	if err := s.store.SaveOrgSettings(ctx, orgID, st, entry); err != nil {
+		return View{}, fmt.Errorf("save org settings: %w", err)
+	}
+	return viewOf(st), nil
+}
+
+// Get is GET /v1/orgs/{org}/settings.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
+	v, err := h.svc.Get(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	return httpapi.JSON(w, http.StatusOK, v)
 }
 
 // Patch is PATCH /v1/orgs/{org}/settings.
@@ -76,30 +120,9 @@ func (h *Handlers) Patch(w http.ResponseWriter, r *http.Request, c caller.Caller
 	if err := httpapi.Decode(r, &p); err != nil {
 		return err
 	}
-	if p.PasswordMinLength != nil && (*p.PasswordMinLength < 8 || *p.PasswordMinLength > 64) {
-		return fault.Validation(map[string]string{"password_min_length": "must be from 8 to 64"})
-	}
-	orgID := c.Org
-	o, err := h.store.GetOrg(r.Context(), orgID)
-	if errors.Is(err, fault.ErrNotFound) {
-		return org.ErrNotFound
-	}
+	v, err := h.svc.Update(r.Context(), c, p)
 	if err != nil {
-		return fmt.Errorf("read org settings: %w", err)
+		return err
 	}
-	s := o.Settings
-	if p.AdminSeesTemporaryPassword != nil {
-		s.HideTemporaryPassword = !*p.AdminSeesTemporaryPassword
-	}
-	if p.RequireMFA != nil {
-		s.RequireMFA = *p.RequireMFA
-	}
-	if p.PasswordMinLength != nil {
-		s.PasswordMinLength = *p.PasswordMinLength
-	}
-	entry := audit.ActorOf(c).Entry(orgID, audit.ActionOrgSettings, "org:"+orgID.String(), h.now())
-	if err := h.store.SaveOrgSettings(r.Context(), orgID, s, entry); err != nil {
-		return fmt.Errorf("save org settings: %w", err)
-	}
-	return httpapi.JSON(w, http.StatusOK, viewOf(s))
+	return httpapi.JSON(w, http.StatusOK, v)
 }

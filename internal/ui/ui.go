@@ -48,6 +48,7 @@ func frameOf(c caller.Caller) *web.Frame {
 		f.Offices = append(f.Offices, o)
 		if m.OrgID == c.Session.ActiveOrgID || (f.Current.ID == "" && c.Session.ActiveOrgID == "") {
 			f.Current = o
+			f.AdminLinks = adminLinks(m)
 		}
 	}
 	return f

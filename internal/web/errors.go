@@ -39,6 +39,11 @@ var fieldLabels = map[string]string{
 	"phone": "Phone", "tin": "Tax ID", "level": "Level", "npi": "NPI", "claim_number": "Claim Number",
 	"provider_dob": "Provider Date of Birth", "org_id": "Office", "name": "Name", "linked_username": "Linked username",
 	"new_username": "New Username",
+	// The administration pages (seed 001, seed 004).
+	"emails": "Email of New User", "scope": "Office", "role": "User Role", "reason": "Reason", "note": "Note",
+	"middle_name": "Middle Name", "middle_initial": "Middle Initial", "credentials": "Credentials", "provider_type": "Provider Type",
+	"employee_no": "Prov Employee No", "fax": "Fax", "title": "Title/Position", "password_min_length": "Minimum password length",
+	"status": "Status", "locked": "Locked", "deleted": "Deleted", "limit": "Page size", "cursor": "Page",
 }
 
 // FieldProblem is one line of the alert summary.

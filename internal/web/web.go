@@ -37,10 +37,11 @@ func NewRenderer(portal *url.URL, log *slog.Logger) (*Renderer, error) {
 	r := &Renderer{pages: map[string]*template.Template{}, origin: portal.Scheme + "://" + portal.Host, log: log}
 	for _, file := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", file)
+		// Partials (templates/_*.html) are shared by the pages that use them.
+		t, err := template.New("layout.html").Funcs(funcs).Funcs(adminFuncs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("page template %s: %w", name, err)
 		}

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"html/template"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,6 +78,12 @@ func TestEveryOrgRouteIsolatesTenantsAndEnforcesPrivileges(t *testing.T) {
 			tok := tokens[role.Role]
 			allowed := rt.Module == "" || account.DefaultLevel(role.Role, account.Module(rt.Module)).Allows(need)
 
+			if rt.Page() {
+				if !rt.Writes() { // a page's form posts meet the CSRF check first; the guard is the same
+					cases += pageIsolation(t, h, rt, orgA, orgB, tok, role.Role, allowed, leak)
+				}
+				continue
+			}
 			// Own org, ids that exist nowhere: only the guard's decision is observed.
 			own := h.Do(rt.Method, fill(rt.Path, orgA, func(n string) string { return "missing-" + n }), map[string]any{}, "Authorization", "Bearer "+tok)
 			cases++
@@ -121,6 +128,38 @@ func TestEveryOrgRouteIsolatesTenantsAndEnforcesPrivileges(t *testing.T) {
 	}
 	t.Logf("tenant isolation walk: %d cases over %d routes × %d roles, %d leaks", cases, countOrgRoutes(), len(account.Roles), leaks)
 }
+
+// pageIsolation checks one page of an office for one role: in their own
+// office the page is refused (403, in the guard's words) exactly when the
+// privilege table says so; another office's page is "not available" (404),
+// the same as an office that does not exist.
+func pageIsolation(t *testing.T, h *stacktest.Harness, rt route.Route, orgA, orgB, tok string, role account.Role, allowed bool, leak func(string, ...any)) int {
+	t.Helper()
+	own := h.Do("GET", fill(rt.Path, orgA, func(n string) string { return "missing-" + n }), nil, "Authorization", "Bearer "+tok)
+	denied := own.Status == 403 && strings.Contains(own.Raw, htmlText(auth.ErrInsufficientPrivilege.Message))
+	switch {
+	case isPageNotFound(own):
+		leak("page %s as %s in own org: member refused as a stranger", rt.Pattern(), role)
+	case allowed && denied:
+		leak("page %s as %s: denied, the privilege table allows it", rt.Pattern(), role)
+	case !allowed && !denied:
+		leak("page %s as %s: not denied (%d)", rt.Pattern(), role, own.Status)
+	}
+	foreign := h.Do("GET", fill(rt.Path, orgB, func(n string) string { return "missing-" + n }), nil, "Authorization", "Bearer "+tok)
+	if !isPageNotFound(foreign) {
+		leak("page %s as %s in another office: %d", rt.Pattern(), role, foreign.Status)
+	}
+	return 2
+}
+
+// isPageNotFound reports whether a page answered as the guard answers an
+// office out of reach: 404, in the guard's words.
+func isPageNotFound(r stacktest.Reply) bool {
+	return r.Status == 404 && strings.Contains(r.Raw, htmlText(auth.ErrNoSuchOrg.Message))
+}
+
+// htmlText is s as html/template writes it in a page.
+func htmlText(s string) string { return template.HTMLEscapeString(s) }
 
 func countOrgRoutes() int {
 	n := 0

@@ -74,6 +74,9 @@ func TestSharedLoginsNeverReachTheOtherOffice(t *testing.T) {
 		if !rt.OrgScoped() || rt.Access == route.Public {
 			continue
 		}
+		if rt.Page() && rt.Writes() {
+			continue // a page's form post meets the CSRF check first; its GET twin is walked
+		}
 		routes++
 		bodies := append([]any{map[string]any{}}, attackBodies[rt.Name]...)
 		for _, role := range account.Roles {
@@ -84,7 +87,7 @@ func TestSharedLoginsNeverReachTheOtherOffice(t *testing.T) {
 					// Through the other office's path: a stranger there.
 					r := h.Do(rt.Method, fill(rt.Path, orgB, id), body, bearer(tok)...)
 					cases++
-					if !isGuardNotFound(r) {
+					if !isGuardNotFound(r) && !(rt.Page() && isPageNotFound(r)) {
 						leak("%s as A's %s on %s through B: %d %s", rt.Pattern(), role.Role, p.username, r.Status, r.Raw)
 					}
 					// Through A's own path: A's membership only, nothing of B's shown.

@@ -17,6 +17,8 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | member by first name (copy)   | ORG#<org>            | MEMBERFN#<user>     | GSI2 ORG#<org>#FN / <first>#<last>#<user> | in txn |
 // | employee                      | ORG#<org>            | EMPLOYEE#<employee> |                                        | 1 Get |
 // | list employees                | Query PK = ORG#<org>, SK begins EMPLOYEE# |  |                               | 1 Query per page |
+// | employee search (Add User)    | Query PK = ORG#<org>, SK begins EMPLOYEE#; last name, active, no account in memory | | | ≤ 20 Queries of 200, stops at 50 found |
+// | invites just sent (result lines) | ORG#<org>         | INVITE#<invite>     |                                        | 1 Get per address (≤ 50) |
 // | audit entry                   | ORG#<org>            | AUDIT#<time>#<id>   |                                        | in the change's txn |
 // | audit log, newest first       | Query PK = ORG#<org>, SK begins AUDIT#, backwards |  |                     | 1 Query per page |
 // | username uniqueness, sign-in  | USERNAME#<username>  | USERNAME            |                                        | 1 Get |
