@@ -34,7 +34,9 @@ func BenchmarkAdminListPages1k(b *testing.B) {
 		now := time.Now().Add(-time.Duration(i) * time.Second)
 		return o.a.Store.CreateInvite(ctx, invite.Invite{ID: fmt.Sprintf("bench-invite-%05d", i), OrgID: o.id, OrgName: o.name,
 			Email: fmt.Sprintf("invitee%d@example.org", i), Role: account.RolePortalUser, Scope: account.OrgScope, Status: invite.StatusSent,
-			InvitedBy: "bench", CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), TokenHash: fmt.Sprintf("bench-token-hash-%05d", i)})
+			InvitedBy: "bench", CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), TokenHash: fmt.Sprintf("bench-token-hash-%05d", i)},
+			audit.Entry{ID: fmt.Sprintf("bench-invite-audit-%05d", i), OrgID: o.id, At: now, Actor: "bench", ActorUsername: "bench.admin",
+				Action: "invite.create", Target: fmt.Sprintf("invite:bench-invite-%05d", i), RequestID: "bench", IP: "127.0.0.1"})
 	})
 	base := "/orgs/" + o.id.String()
 	pages := []struct{ name, path, want string }{
