@@ -30,7 +30,7 @@ func (x *Admin) AuditShow(w http.ResponseWriter, r *http.Request, c caller.Calle
 		return err
 	}
 	if d.Next != "" {
-		d.Next = a.base + "/audit?" + url.Values{"cursor": {d.Next}}.Encode()
+		d.Next = a.base + "/audit?" + nextPage(r, url.Values{}, d.Next)
 	}
 	a.page.Data = d
 	return x.view.Render(w, r, "admin-audit", a.page)

@@ -48,7 +48,7 @@ func (x *Admin) RegistrationsShow(w http.ResponseWriter, r *http.Request, c call
 		return err
 	}
 	if d.Next != "" {
-		d.Next = a.base + "/registrations?" + url.Values{"status": {status}, "cursor": {d.Next}}.Encode()
+		d.Next = a.base + "/registrations?" + nextPage(r, url.Values{"status": {status}}, d.Next)
 	}
 	a.page.Data = d
 	return x.view.Render(w, r, "admin-registrations", a.page)
@@ -161,4 +161,14 @@ func (x *Admin) decide(w http.ResponseWriter, r *http.Request, c caller.Caller, 
 		return x.renderRegistration(w, r, a, tmpl)
 	}
 	return web.Redirect(w, r, a.base+"/registrations/"+url.PathEscape(id)+"?notice=registration-done")
+}
+
+// nextPage is the query of the page after this one: q with the cursor, and
+// the page size the person asked for, so every page has the same length.
+func nextPage(r *http.Request, q url.Values, cursor string) string {
+	q.Set("cursor", cursor)
+	if l := r.URL.Query().Get("limit"); l != "" {
+		q.Set("limit", l)
+	}
+	return q.Encode()
 }
