@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/account"
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
 // EmergencyInput is POST /v1/support/emergency (public).
@@ -25,7 +26,8 @@ type EmergencyInput struct {
 // seed 002's exception). Well-formed requests get the same answer whether
 // or not the TIN is an office's: the request is kept, the office's audit
 // log records it, and ops is emailed. It is throttled per client address
-// and per email.
+// and per email; past a limit the answer stays the same and nothing is kept
+// or sent, so the form tells a flood nothing.
 func (s *Service) Emergency(ctx context.Context, in EmergencyInput, address, requestID string) error {
 	tin := account.NormalizeTIN(in.OrgTIN)
 	email := account.NormalizeEmail(in.Email)
@@ -52,6 +54,9 @@ func (s *Service) Emergency(ctx context.Context, in EmergencyInput, address, req
 		return fault.Validation(fields)
 	}
 	if err := s.limiter.AllowEmergency(ctx, address, email); err != nil {
+		if fault.Is(err, throttle.CodeTooManyRequests) {
+			return nil // the contract's "202 always": past the limit nothing is kept or sent
+		}
 		return err
 	}
 	orgID, err := s.store.OrgIDByTIN(ctx, tin)

@@ -16,7 +16,7 @@ type EmergencyLimiter struct {
 
 // AllowEmergency counts the request against both limits (both are counted,
 // so a flood from one address also uses up that email's allowance); past
-// either it is a 429 too_many_requests with Retry-After.
+// either it is a too_many_requests error (the form still answers 202).
 func (l EmergencyLimiter) AllowEmergency(ctx context.Context, address, email string) error {
 	var refused error
 	for _, c := range []struct {
