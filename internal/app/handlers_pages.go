@@ -17,7 +17,8 @@ func (p *Parts) renderer() *web.Renderer {
 
 // pages are the portal's page handlers over the services the JSON routes use.
 func (p *Parts) pages() *ui.Pages {
-	return ui.New(p.renderer(), p.passkeyService(), p.sessionService(), p.inviteService(), p.reviewService(), p.memberService())
+	return ui.New(p.renderer(), p.passkeyService(), p.sessionService(), p.inviteService(), p.reviewService(), p.memberService()).
+		Shared(p.helpCenter(), p.governanceService(), p.codeListService())
 }
 
 // publicPageHandlers are the portal's public pages (F29), served by auth.
@@ -50,6 +51,14 @@ func (p *Parts) signedPageHandlers() handlers {
 		"logoutForm":          signed(x.LogoutSubmit),
 		"switchOfficeForm":    signed(x.OfficeSwitch),
 		"accountPage":         signed(x.AccountShow),
+		"helpPage":            signed(x.HelpShow),
+		"helpArticlePage":     signed(x.HelpArticleShow),
+		"ticketsPage":         signed(x.TicketsShow),
+		"ticketForm":          signed(x.TicketSubmit),
+		"ticketPage":          signed(x.TicketShow),
+		"ticketCloseForm":     signed(x.TicketClose),
+		"copyCodesPage":       signed(x.CopyCodesShow),
+		"copyCodesForm":       signed(x.CopyCodesSubmit),
 		"passwordPage":        signed(x.PasswordShow),
 		"passwordForm":        signed(x.PasswordSubmit),
 		"twoFactorPage":       signed(x.TwoFactorShow),

@@ -7,7 +7,7 @@ import (
 
 // codeListHandlers are the shared code lists (F25).
 func (p *Parts) codeListHandlers() handlers {
-	h := codelist.NewHandlers(codelist.NewService(p.storeOf(), p.storeOf(), p.now))
+	h := codelist.NewHandlers(p.codeListService())
 	return handlers{
 		"listCodes":     inOrg(h.List),
 		"addCode":       inOrg(h.Add),
@@ -18,7 +18,7 @@ func (p *Parts) codeListHandlers() handlers {
 
 // helpHandlers are the Help Center (F24).
 func (p *Parts) helpHandlers() handlers {
-	h := help.NewHandlers(help.New())
+	h := help.NewHandlers(p.helpCenter())
 	return handlers{
 		"searchHelp":     signed(h.Search),
 		"getHelpArticle": signed(h.Get),

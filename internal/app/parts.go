@@ -9,8 +9,10 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/awscfg"
+	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/governance"
+	"github.com/gatehouse-dev/gatehouse/internal/help"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/mail/ses"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
@@ -44,6 +46,8 @@ type Parts struct {
 	members    *member.Service
 	reviews    *review.Service
 	governance *governance.Service
+	helpIndex  *help.Center
+	codeLists  *codelist.Service
 	limiter    *throttle.Limiter
 	// view renders the portal's pages; viewErr is why it could not be built.
 	view    *web.Renderer
@@ -163,4 +167,20 @@ func (p *Parts) governanceService() *governance.Service {
 		p.governance = governance.NewService(p.storeOf(), p.storeOf(), p.mail(), limiter, p.cfg.Link, p.cfg.OpsEmail, p.log, p.now)
 	}
 	return p.governance
+}
+
+// helpCenter is the Help Center's articles and index (F24), built on first use.
+func (p *Parts) helpCenter() *help.Center {
+	if p.helpIndex == nil {
+		p.helpIndex = help.New()
+	}
+	return p.helpIndex
+}
+
+// codeListService is the shared code lists (F25).
+func (p *Parts) codeListService() *codelist.Service {
+	if p.codeLists == nil {
+		p.codeLists = codelist.NewService(p.storeOf(), p.storeOf(), p.now)
+	}
+	return p.codeLists
 }

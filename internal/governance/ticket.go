@@ -22,10 +22,14 @@ type TicketInput struct {
 	PrivilegeChange *PrivilegeChange `json:"privilege_change"`
 }
 
-// mayUseTickets: only site administrators and support users of the office
-// file and read its tickets (seed 002).
+// UsesTickets reports whether a member files and reads the office's support
+// tickets: site administrators and support users only (seed 002).
+func UsesTickets(m account.Membership) bool {
+	return m.Active && (m.Role == account.RoleSiteAdmin || m.Level(account.ModuleSupport) == account.LevelFull)
+}
+
 func mayUseTickets(who caller.Caller) error {
-	if who.Membership.Role == account.RoleSiteAdmin || who.Membership.Level(account.ModuleSupport) == account.LevelFull {
+	if UsesTickets(who.Membership) {
 		return nil
 	}
 	return ErrNotSupportUser

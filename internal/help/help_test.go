@@ -90,3 +90,19 @@ func TestStemmingMeetsWordForms(t *testing.T) {
 		}
 	}
 }
+
+func TestArticlesRenderWithoutRawHTML(t *testing.T) {
+	c := New()
+	all, _ := c.Search("")
+	for _, a := range all {
+		html, err := a.HTML()
+		if err != nil || strings.Contains(string(html), "<h1>") || !strings.Contains(string(html), "<p>") {
+			t.Fatalf("%s: %v %.200s", a.Slug, err, html)
+		}
+	}
+	evil := Article{Slug: "x", Body: "Hello <script>alert(1)</script> **bold**"}
+	html, _ := evil.HTML()
+	if strings.Contains(string(html), "<script>") || !strings.Contains(string(html), "<strong>bold</strong>") {
+		t.Fatalf("raw HTML must be dropped: %s", html)
+	}
+}

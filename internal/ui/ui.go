@@ -11,6 +11,9 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
+	"github.com/gatehouse-dev/gatehouse/internal/codelist"
+	"github.com/gatehouse-dev/gatehouse/internal/governance"
+	"github.com/gatehouse-dev/gatehouse/internal/help"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
 	"github.com/gatehouse-dev/gatehouse/internal/member"
 	"github.com/gatehouse-dev/gatehouse/internal/review"
@@ -26,6 +29,17 @@ type Pages struct {
 	invites  *invite.Service
 	reviews  *review.Service
 	members  *member.Service
+
+	help       *help.Center
+	governance *governance.Service
+	codes      *codelist.Service
+}
+
+// Shared adds the pages of governance (tickets, the home page's warning),
+// the Help Center and Copy Codes (F20-F25), over their services.
+func (x *Pages) Shared(helpCenter *help.Center, gov *governance.Service, codes *codelist.Service) *Pages {
+	x.help, x.governance, x.codes = helpCenter, gov, codes
+	return x
 }
 
 // New returns the pages over the services the JSON handlers use.
@@ -47,7 +61,7 @@ func frameOf(c caller.Caller) *web.Frame {
 		o := web.Office{ID: m.OrgID, Name: m.OrgName, ClientName: m.ClientName, Role: m.Role.DisplayName()}
 		f.Offices = append(f.Offices, o)
 		if m.OrgID == c.Session.ActiveOrgID || (f.Current.ID == "" && c.Session.ActiveOrgID == "") {
-			f.Current = o
+			f.Current, f.Tickets = o, governance.UsesTickets(m)
 			f.AdminLinks = adminLinks(m)
 		}
 	}
@@ -101,6 +115,10 @@ var notices = map[string]string{
 	"passkey-deleted":  "The passkey has been removed.",
 	"passkey-added":    "The passkey has been added.",
 	"session-ended":    "The session has ended.",
+	"ticket-filed":     "Your ticket is filed.",
+	"privilege-filed":  "Your privilege change is filed. Nothing changes until Gatehouse operations approves it.",
+	"ticket-closed":    "The ticket is closed.",
+	"codes-copied":     "The codes are copied.",
 	"username-added":   "Your new username is ready and this login is linked to it. Sign in with the new username now.",
 }
 

@@ -38,6 +38,8 @@ var fieldLabels = map[string]string{
 	"otp": "Authentication Code", "first_name": "First Name", "last_name": "Last Name", "email": "Email",
 	"phone": "Phone", "tin": "Tax ID", "level": "Level", "npi": "NPI", "claim_number": "Claim Number",
 	"provider_dob": "Provider Date of Birth", "org_id": "Office", "name": "Name", "linked_username": "Linked username",
+	"subject": "Subject", "body": "Details", "kind": "Kind", "q": "Search the Help Center", "from_org": "Copy From", "to_org": "Copy To",
+	"kinds": "Files to copy", "user_id": "Person", "privilege_change": "Privilege change", "privilege_change.user_id": "Person",
 	"new_username": "New Username",
 	// The administration pages (seed 001, seed 004).
 	"emails": "Email of New User", "scope": "Office", "role": "User Role", "reason": "Reason", "note": "Note",

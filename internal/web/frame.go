@@ -13,6 +13,9 @@ type Frame struct {
 	// 001's entries); empty for people who do not administer it. The
 	// administration pages fill it in.
 	AdminLinks []Link
+	// Tickets shows the Support Tickets menu entry: the person is a site
+	// administrator or a support user of the current office (F21).
+	Tickets bool
 	// Restricted frames (a temporary password to change, a second factor to
 	// enrol) offer only what the person may do until then.
 	Restricted bool

@@ -51,6 +51,18 @@ func NewRenderer(portal *url.URL, log *slog.Logger) (*Renderer, error) {
 }
 
 var funcs = template.FuncMap{
+	// kindName is a support ticket's kind as people say it.
+	"kindName": func(k any) string {
+		switch fmt.Sprint(k) {
+		case "question":
+			return "Question"
+		case "incident":
+			return "Incident"
+		case "privilege_change":
+			return "Privilege change"
+		}
+		return fmt.Sprint(k)
+	},
 	// fieldError returns the error of one field of a form, if any.
 	"fieldError": func(e Errors, name string) string { return e.Fields[name] },
 	// field and hinted pass one form field to the "field" template.

@@ -10,7 +10,7 @@ import (
 )
 
 // SetupLink finds a set-up link (new user, administrator reset, break-glass) in an email.
-var SetupLink = regexp.MustCompile(`https?://[^/\s]+/setup\?token=([A-Za-z0-9_-]{43})`)
+var SetupLink = regexp.MustCompile(`https?://[^/\s]+/(?:v1/auth/)?setup\?token=([A-Za-z0-9_-]{43})`)
 
 // MemberPassword is the password AddMember gives every login it sets up.
 const MemberPassword = "a long sturdy passphrase kept safe"
