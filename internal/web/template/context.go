@@ -7,6 +7,7 @@ package template
 import (
 	"fmt"
 	"slices"
+
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text/parse"
 )
 

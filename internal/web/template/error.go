@@ -6,6 +6,7 @@ package template
 
 import (
 	"fmt"
+
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text/parse"
 )
 

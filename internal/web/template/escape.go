@@ -8,10 +8,10 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"internal/godebug"
 	"io"
 	"maps"
 	"regexp"
+
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text"
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text/parse"
 )
@@ -164,10 +164,6 @@ func (e *escaper) escape(c context, n parse.Node) context {
 	panic("escaping " + n.String() + " is unimplemented")
 }
 
-var debugAllowActionJSTmpl = godebug.New("jstmpllitinterp")
-
-var htmlmetacontenturlescape = godebug.New("htmlmetacontenturlescape")
-
 // escapeAction escapes an action template node.
 func (e *escaper) escapeAction(c context, n *parse.ActionNode) context {
 	if len(n.Pipe.Decl) != 0 {
@@ -228,15 +224,9 @@ func (e *escaper) escapeAction(c context, n *parse.ActionNode) context {
 	case stateMetaContent:
 		// Handled below in delim check.
 	case stateMetaContentURL:
-		if htmlmetacontenturlescape.Value() != "0" {
-			s = append(s, "_html_template_urlfilter")
-		} else {
-			// We don't have a great place to increment this, since it's hard to
-			// know if we actually escape any urls in _html_template_urlfilter,
-			// since it has no information about what context it is being
-			// executed in etc. This is probably the best we can do.
-			htmlmetacontenturlescape.IncNonDefault()
-		}
+		// Gatehouse: upstream's default (GODEBUG htmlmetacontenturlescape
+		// cannot turn it off here).
+		s = append(s, "_html_template_urlfilter")
 	case stateJS:
 		s = append(s, "_html_template_jsvalescaper")
 		// A slash after a value starts a div operator.

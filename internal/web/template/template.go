@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"sync"
+
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text"
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text/parse"
 )

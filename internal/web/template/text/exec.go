@@ -7,11 +7,12 @@ package template
 import (
 	"errors"
 	"fmt"
-	"github.com/gatehouse-dev/gatehouse/internal/web/template/internal/fmtsort"
 	"io"
 	"reflect"
 	"runtime"
 	"strings"
+
+	"github.com/gatehouse-dev/gatehouse/internal/web/template/internal/fmtsort"
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text/parse"
 )
 
@@ -689,21 +690,14 @@ func (s *state) evalField(dot reflect.Value, fieldName string, node parse.Node, 
 	typ := receiver.Type()
 	receiver, isNil := indirect(receiver)
 	if receiver.Kind() == reflect.Interface && isNil {
-		// Calling a method on a nil interface can't work. The
-		// MethodByName method call below would panic.
 		s.errorf("nil pointer evaluating %s.%s", typ, fieldName)
 		return zero
 	}
 
-	// Unless it's an interface, need to get to a value of type *T to guarantee
-	// we see all methods of T and *T.
-	ptr := receiver
-	if ptr.Kind() != reflect.Interface && ptr.Kind() != reflect.Pointer && ptr.CanAddr() {
-		ptr = ptr.Addr()
-	}
-	if method := ptr.MethodByName(fieldName); method.IsValid() {
-		return s.evalCall(dot, method, false, node, fieldName, args, final)
-	}
+	// Gatehouse: no method lookup (reflect.Value.MethodByName) here. A
+	// method name computed at run time makes the linker keep every exported
+	// method of every type that reaches an interface, which doubled the size
+	// of the Lambda binaries. A template reads fields, map keys and funcs.
 	hasArgs := len(args) > 1 || !isMissing(final)
 	// It's not a method; must be a field of a struct or an element of a map.
 	switch receiver.Kind() {

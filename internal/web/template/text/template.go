@@ -8,6 +8,7 @@ import (
 	"maps"
 	"reflect"
 	"sync"
+
 	"github.com/gatehouse-dev/gatehouse/internal/web/template/text/parse"
 )
 
