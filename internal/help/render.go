@@ -3,7 +3,7 @@ package help
 import (
 	"bytes"
 	"fmt"
-	"html/template"
+	"github.com/gatehouse-dev/gatehouse/internal/web/template"
 	"strings"
 
 	"github.com/yuin/goldmark"
