@@ -238,6 +238,10 @@ var Table = []Route{
 	{"adminSettingsForm", "POST", "/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
 	{"adminCodeWordForm", "POST", "/orgs/{org}/settings/code-word", FunctionPortal, Session, "user_admin"},
 	{"adminAuditPage", "GET", "/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
+	// Code lists (F25, seed 000's "Master Files for Group Setup").
+	{"codeListPage", "GET", "/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"codeAddForm", "POST", "/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"codeDeleteForm", "POST", "/orgs/{org}/code-lists/{kind}/{code}/delete", FunctionPortal, Session, "code_lists"},
 }
 
 // OrgWide names the org routes that act on the whole office (its settings,

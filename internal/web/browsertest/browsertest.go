@@ -139,7 +139,8 @@ func (b *Browser) find(kind, words string) (string, bool) {
 	b.T.Helper()
 	js := fmt.Sprintf(`(() => {
   const want = %q.toLowerCase(), kind = %q;
-  const text = el => (el.innerText || el.value || el.getAttribute('aria-label') || '').replace(/\s+/g,' ').trim().toLowerCase();
+  // A control's name as a screen reader announces it: aria-label first.
+  const text = el => (el.getAttribute('aria-label') || el.innerText || el.value || '').replace(/\s+/g,' ').trim().toLowerCase();
   const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   let hit = null;
   if (kind === 'field') {
