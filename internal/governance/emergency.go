@@ -13,6 +13,10 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
+// EmergencyAnswer is the one answer to every well-formed emergency
+// request, on the API and the page alike.
+const EmergencyAnswer = "Thank you. If the details match an office, Gatehouse support will contact you."
+
 // EmergencyInput is POST /v1/support/emergency (public).
 type EmergencyInput struct {
 	OrgTIN  string `json:"org_tin"`

@@ -41,6 +41,7 @@ var fieldLabels = map[string]string{
 	"subject": "Subject", "body": "Details", "kind": "Kind", "q": "Search the Help Center", "from_org": "Copy From", "to_org": "Copy To",
 	"kinds": "Files to copy", "user_id": "Person", "privilege_change": "Privilege change", "privilege_change.user_id": "Person",
 	"new_username": "New Username", "code": "Code", "description": "Description",
+	"org_tin": "Office Tax ID", "message": "What happened",
 	// The administration pages (seed 001, seed 004).
 	"emails": "Email of New User", "scope": "Office", "role": "User Role", "reason": "Reason", "note": "Note",
 	"middle_name": "Middle Name", "middle_initial": "Middle Initial", "credentials": "Credentials", "provider_type": "Provider Type",

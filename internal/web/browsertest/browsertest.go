@@ -25,6 +25,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/emulator"
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -42,10 +43,11 @@ type Browser struct {
 	n      atomic.Int32
 }
 
-// New starts the portal on a fresh table and a browser with a fresh profile.
-func New(t *testing.T) *Browser {
+// New starts the portal on a fresh table and a browser with a fresh
+// profile; adjust changes the portal's configuration first.
+func New(t *testing.T, adjust ...func(*config.Config)) *Browser {
 	t.Helper()
-	return open(t, stacktest.NewPortal(t))
+	return open(t, stacktest.NewPortal(t, adjust...))
 }
 
 // NewReview is New with the review state machine deployed (self-registration).
