@@ -176,6 +176,8 @@ var Table = []Route{
 	{"registrationForm", "POST", "/registrations/new", FunctionAuth, Public, ""},
 	{"registrationSentPage", "GET", "/registrations/sent", FunctionAuth, Public, ""},
 	{"registrationVerifyPage", "GET", "/registrations/verify", FunctionAuth, Public, ""},
+	{"emailConfirmPage", "GET", "/email/confirm", FunctionAuth, Public, ""},
+	{"emailConfirmForm", "POST", "/email/confirm", FunctionAuth, Public, ""},
 	{"emergencyPage", "GET", "/support/emergency", FunctionAuth, Public, ""},
 	{"emergencyForm", "POST", "/support/emergency", FunctionAuth, Public, ""},
 	{"homePage", "GET", "/", FunctionPortal, Session, ""},
