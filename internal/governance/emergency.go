@@ -92,3 +92,9 @@ func (s *Service) Emergency(ctx context.Context, in EmergencyInput, address, req
 	return s.tellOps(ctx, "emergency-request", map[string]string{"ID": req.ID, "TIN": tin, "OrgLabel": label, "Name": req.Name,
 		"Email": req.Email, "Phone": phone, "Message": req.Message, "At": now.Format(time.RFC3339)})
 }
+
+// ListEmergencyRequests is ops' queue of emergency requests (kept 180
+// days), newest first.
+func (s *Service) ListEmergencyRequests(ctx context.Context, limit int, cursor string) ([]EmergencyRequest, string, error) {
+	return s.store.ListEmergencyRequests(ctx, limit, cursor)
+}

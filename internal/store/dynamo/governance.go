@@ -264,13 +264,43 @@ type emergencyRecord struct {
 	Message    string
 	ReceivedAt string
 	TTL        int64
+	// Every request is on GSI3 EMERGENCIES, newest first, for ops.
+	GSI3PK, GSI3SK string
+}
+
+func (r emergencyRecord) request() governance.EmergencyRequest {
+	return governance.EmergencyRequest{ID: r.ID, TIN: r.TIN, OrgID: r.OrgID, Name: r.Name, Email: r.Email, Phone: r.Phone,
+		Message: r.Message, ReceivedAt: parseTime(r.ReceivedAt)}
 }
 
 // PutEmergencyRequest keeps one emergency request for ops (TTL 180 days).
 func (s *Store) PutEmergencyRequest(ctx context.Context, e governance.EmergencyRequest) error {
 	return s.putNew(ctx, "put emergency request", emergencyRecord{PK: emergencyPK(e.ID), SK: skEmergency, Type: "Emergency", ID: e.ID,
 		TIN: e.TIN, OrgID: e.OrgID, Name: e.Name, Email: e.Email, Phone: e.Phone, Message: e.Message,
-		ReceivedAt: formatTime(e.ReceivedAt), TTL: ttl(e.ReceivedAt.Add(emergencyKeep))})
+		ReceivedAt: formatTime(e.ReceivedAt), TTL: ttl(e.ReceivedAt.Add(emergencyKeep)),
+		GSI3PK: emergenciesGSI3, GSI3SK: formatTime(e.ReceivedAt) + "#" + e.ID})
+}
+
+// ListEmergencyRequests pages through GSI3 EMERGENCIES, newest first.
+func (s *Store) ListEmergencyRequests(ctx context.Context, limit int, cursor string) ([]governance.EmergencyRequest, string, error) {
+	start, err := decodeCursor(cursor, attrGSI3PK, emergenciesGSI3)
+	if err != nil {
+		return nil, "", err
+	}
+	recs, next, err := queryPage[emergencyRecord](ctx, s, "list emergency requests", &dynamodb.QueryInput{
+		IndexName:                 aws.String("GSI3"),
+		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(emergenciesGSI3)},
+		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]governance.EmergencyRequest, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.request())
+	}
+	return out, next, nil
 }
 
 // CountInWindow counts one hit of key in the fixed window that starts at
