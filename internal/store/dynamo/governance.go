@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -107,50 +106,14 @@ func (s *Store) TicketOrg(ctx context.Context, id string) (ident.OrgID, error) {
 
 // ListTickets pages through an office's tickets, newest first (ids sort by time).
 func (s *Store) ListTickets(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]governance.Ticket, string, error) {
-	pk := orgPK(orgID)
-	start, err := decodeCursor(cursor, attrPK, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	if start != nil && !strings.HasPrefix(stringAttr(start, attrSK), skTicketPrefix) {
-		return nil, "", ErrBadCursor
-	}
-	recs, next, err := queryPage[ticketRecord](ctx, s, "list tickets", &dynamodb.QueryInput{
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skTicketPrefix)},
-		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]governance.Ticket, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.ticket())
-	}
-	return out, next, nil
+	p := partition{op: "list tickets", pk: orgPK(orgID), skPrefix: skTicketPrefix, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, ticketRecord.ticket)
 }
 
 // ListPrivilegeTickets pages through GSI3 PRIVILEGE_TICKETS#<status>, oldest first.
 func (s *Store) ListPrivilegeTickets(ctx context.Context, status governance.Status, limit int, cursor string) ([]governance.Ticket, string, error) {
-	pk := privilegeTicketsGSI3(string(status))
-	start, err := decodeCursor(cursor, attrGSI3PK, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := queryPage[ticketRecord](ctx, s, "list privilege tickets", &dynamodb.QueryInput{
-		IndexName:                 aws.String("GSI3"),
-		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
-		Limit:                     aws.Int32(int32(limit)), ExclusiveStartKey: start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]governance.Ticket, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.ticket())
-	}
-	return out, next, nil
+	p := partition{op: "list privilege tickets", index: "GSI3", pk: privilegeTicketsGSI3(string(status))}
+	return listPage(ctx, s, p, limit, cursor, ticketRecord.ticket)
 }
 
 // ticketSaveItem replaces a ticket read at revision t.Rev.
@@ -283,24 +246,8 @@ func (s *Store) PutEmergencyRequest(ctx context.Context, e governance.EmergencyR
 
 // ListEmergencyRequests pages through GSI3 EMERGENCIES, newest first.
 func (s *Store) ListEmergencyRequests(ctx context.Context, limit int, cursor string) ([]governance.EmergencyRequest, string, error) {
-	start, err := decodeCursor(cursor, attrGSI3PK, emergenciesGSI3)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := queryPage[emergencyRecord](ctx, s, "list emergency requests", &dynamodb.QueryInput{
-		IndexName:                 aws.String("GSI3"),
-		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(emergenciesGSI3)},
-		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]governance.EmergencyRequest, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.request())
-	}
-	return out, next, nil
+	p := partition{op: "list emergency requests", index: "GSI3", pk: emergenciesGSI3, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, emergencyRecord.request)
 }
 
 // CountInWindow counts one hit of key in the fixed window that starts at

@@ -488,26 +488,8 @@ func entryFromItem(item map[string]types.AttributeValue) (review.Entry, error) {
 // ListEscalated pages the registrations escalated to ops and still pending,
 // newest first (the sparse GSI3 partition ESCALATED).
 func (s *Store) ListEscalated(ctx context.Context, limit int, cursor string) ([]review.Registration, string, error) {
-	start, err := decodeCursor(cursor, attrGSI3PK, escalatedGSI3)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := queryPage[registrationRecord](ctx, s, "list escalated registrations", &dynamodb.QueryInput{
-		IndexName:                 aws.String("GSI3"),
-		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(escalatedGSI3)},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]review.Registration, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.registration())
-	}
-	return out, next, nil
+	p := partition{op: "list escalated registrations", index: "GSI3", pk: escalatedGSI3, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, registrationRecord.registration)
 }
 
 // ClaimReferenceExists looks a claim hash up with one GetItem: for an NPI,

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -263,6 +264,59 @@ func queryPage[R any](ctx context.Context, s *Store, op string, in *dynamodb.Que
 		return nil, "", fmt.Errorf("%s: %w", op, err)
 	}
 	return recs, encodeCursor(res.LastEvaluatedKey), nil
+}
+
+// partition is one list the API pages through: a partition of the table
+// (only the sort keys that begin with skPrefix: a table partition holds
+// many kinds of item) or of an index, in key order or newest first.
+type partition struct {
+	op          string
+	index       string // "GSI1", "GSI2", "GSI3"; "" for the table
+	pk          string
+	skPrefix    string // table partitions only
+	newestFirst bool
+}
+
+// pkAttr is the attribute the partition key of the list is in.
+func (p partition) pkAttr() string {
+	if p.index == "" {
+		return attrPK
+	}
+	return p.index + "PK"
+}
+
+// listPage reads one page of a partition with one Query, converting each
+// record. The cursor must be one this list produced: pinned to the
+// partition (decodeCursor) and, on the table, to the item kind.
+func listPage[R, T any](ctx context.Context, s *Store, p partition, limit int, cursor string, conv func(R) T) ([]T, string, error) {
+	start, err := decodeCursor(cursor, p.pkAttr(), p.pk)
+	if err != nil {
+		return nil, "", err
+	}
+	in := &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String(p.pkAttr() + " = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(p.pk)},
+		ScanIndexForward:          aws.Bool(!p.newestFirst), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
+	}
+	if p.index != "" {
+		in.IndexName = aws.String(p.index)
+	}
+	if p.skPrefix != "" {
+		if start != nil && (len(start) != 2 || !strings.HasPrefix(stringAttr(start, attrSK), p.skPrefix)) {
+			return nil, "", ErrBadCursor
+		}
+		in.KeyConditionExpression = aws.String("PK = :pk AND begins_with(SK, :sk)")
+		in.ExpressionAttributeValues[":sk"] = str(p.skPrefix)
+	}
+	recs, next, err := queryPage[R](ctx, s, p.op, in)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]T, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, conv(r))
+	}
+	return out, next, nil
 }
 
 // txConflict is a transaction that lost a condition; it matches fault.ErrConflict.
