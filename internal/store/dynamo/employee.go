@@ -62,11 +62,7 @@ func (s *Store) CreateEmployee(ctx context.Context, e employee.Employee, a audit
 
 // GetEmployee reads one employee of the org.
 func (s *Store) GetEmployee(ctx context.Context, orgID ident.OrgID, id string) (employee.Employee, error) {
-	var r employeeRecord
-	if err := s.getItem(ctx, "get employee", orgPK(orgID), employeeSK(id), &r); err != nil {
-		return employee.Employee{}, err
-	}
-	return r.employee(), nil
+	return getAs(ctx, s, "get employee", orgPK(orgID), employeeSK(id), employeeRecord.employee)
 }
 
 // SaveEmployee replaces an employee read at e.Rev, keeping the user link

@@ -88,20 +88,12 @@ func (s *Store) CreateTicket(ctx context.Context, t governance.Ticket, a audit.E
 
 // GetTicket reads a ticket of an office.
 func (s *Store) GetTicket(ctx context.Context, orgID ident.OrgID, id string) (governance.Ticket, error) {
-	var r ticketRecord
-	if err := s.getItem(ctx, "get ticket", orgPK(orgID), ticketSK(id), &r); err != nil {
-		return governance.Ticket{}, err
-	}
-	return r.ticket(), nil
+	return getAs(ctx, s, "get ticket", orgPK(orgID), ticketSK(id), ticketRecord.ticket)
 }
 
 // TicketOrg reads the office of a ticket.
 func (s *Store) TicketOrg(ctx context.Context, id string) (ident.OrgID, error) {
-	var r uniqueRecord
-	if err := s.getItem(ctx, "get ticket office", ticketPK(id), skTicket, &r); err != nil {
-		return "", err
-	}
-	return ident.OrgID(r.Owner), nil
+	return s.ownerOrg(ctx, "get ticket office", ticketPK(id), skTicket)
 }
 
 // ListTickets pages through an office's tickets, newest first (ids sort by time).

@@ -72,11 +72,7 @@ func (s *Store) CreateOrg(ctx context.Context, o org.Org) error {
 
 // GetOrg reads one org.
 func (s *Store) GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error) {
-	var r orgRecord
-	if err := s.getItem(ctx, "get org", orgPK(id), skOrg, &r); err != nil {
-		return org.Org{}, err
-	}
-	return r.org(), nil
+	return getAs(ctx, s, "get org", orgPK(id), skOrg, orgRecord.org)
 }
 
 // ListOrgs pages through orgs, newest first (GSI1 ORGS).

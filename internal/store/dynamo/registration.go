@@ -158,20 +158,12 @@ func (s *Store) DiscardRegistration(ctx context.Context, r review.Registration, 
 
 // GetRegistration reads one registration of an org.
 func (s *Store) GetRegistration(ctx context.Context, orgID ident.OrgID, id string) (review.Registration, error) {
-	var r registrationRecord
-	if err := s.getItem(ctx, "get registration", orgPK(orgID), registrationSK(id), &r); err != nil {
-		return review.Registration{}, err
-	}
-	return r.registration(), nil
+	return getAs(ctx, s, "get registration", orgPK(orgID), registrationSK(id), registrationRecord.registration)
 }
 
 // RegistrationOrg follows the id pointer to the registration's org.
 func (s *Store) RegistrationOrg(ctx context.Context, id string) (ident.OrgID, error) {
-	var r uniqueRecord
-	if err := s.getItem(ctx, "get registration pointer", registrationPK(id), skRegistration, &r); err != nil {
-		return "", err
-	}
-	return ident.OrgID(r.Owner), nil
+	return s.ownerOrg(ctx, "get registration pointer", registrationPK(id), skRegistration)
 }
 
 // RegistrationByVerifyLink follows a verification link to its registration.

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/store/table"
 )
 
@@ -264,6 +265,25 @@ func queryPage[R any](ctx context.Context, s *Store, op string, in *dynamodb.Que
 		return nil, "", fmt.Errorf("%s: %w", op, err)
 	}
 	return recs, encodeCursor(res.LastEvaluatedKey), nil
+}
+
+// getAs reads one item and converts its record; fault.ErrNotFound when absent.
+func getAs[R, T any](ctx context.Context, s *Store, op, pk, sk string, conv func(R) T) (T, error) {
+	var r R
+	if err := s.getItem(ctx, op, pk, sk, &r); err != nil {
+		var zero T
+		return zero, err
+	}
+	return conv(r), nil
+}
+
+// ownerOrg follows an id pointer item (uniqueRecord) to the office that owns the id.
+func (s *Store) ownerOrg(ctx context.Context, op, pk, sk string) (ident.OrgID, error) {
+	var r uniqueRecord
+	if err := s.getItem(ctx, op, pk, sk, &r); err != nil {
+		return "", err
+	}
+	return ident.OrgID(r.Owner), nil
 }
 
 // partition is one list the API pages through: a partition of the table
