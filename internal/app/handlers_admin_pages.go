@@ -11,7 +11,7 @@ import (
 func (p *Parts) adminPageHandlers() handlers {
 	x := ui.NewAdmin(p.renderer(), ui.AdminServices{Auth: p.authService(), Orgs: p.orgService(), Invites: p.inviteService(), InviteStore: p.storeOf(),
 		Reviews: p.reviewService(), Members: p.memberService(), Employees: employee.NewService(p.storeOf(), p.now),
-		Settings: settings.NewService(p.storeOf(), p.now), Audit: p.storeOf()})
+		Settings: settings.NewService(p.storeOf(), p.now), Audit: p.storeOf(), CodeLists: p.codeListService()})
 	return handlers{
 		"adminInvitesPage":         inOrg(x.InvitesShow),
 		"adminInvitesForm":         inOrg(x.InvitesSubmit),
@@ -48,5 +48,8 @@ func (p *Parts) adminPageHandlers() handlers {
 		"adminSettingsForm":        inOrg(x.SettingsSubmit),
 		"adminCodeWordForm":        inOrg(x.CodeWordSubmit),
 		"adminAuditPage":           inOrg(x.AuditShow),
+		"codeListPage":             inOrg(x.CodeListShow),
+		"codeAddForm":              inOrg(x.CodeAddSubmit),
+		"codeDeleteForm":           inOrg(x.CodeDeleteSubmit),
 	}
 }

@@ -40,6 +40,10 @@ func (p *Parts) publicPageHandlers() handlers {
 		"registrationForm":       public(x.RegistrationSubmit),
 		"registrationSentPage":   public(x.RegistrationSent),
 		"registrationVerifyPage": public(x.RegistrationVerify),
+		"emailConfirmPage":       public(x.EmailConfirmShow),
+		"emailConfirmForm":       public(x.EmailConfirmSubmit),
+		"emergencyPage":          public(x.EmergencyShow),
+		"emergencyForm":          public(x.EmergencySubmit),
 	}
 }
 

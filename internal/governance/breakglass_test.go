@@ -119,6 +119,26 @@ func TestEmergencyForm(t *testing.T) {
 		!strings.Contains(mails[0].Body.Text, "Both of our site administrators") {
 		t.Fatalf("ops emails: %s", subjects)
 	}
+	// Ops reads the requests back, newest first, a page at a time.
+	first, code := w.ops(map[string]any{"command": "ListEmergencyRequests", "limit": 1})
+	items, _ := first["items"].([]any)
+	if code != "" || len(items) != 1 || first["next_cursor"] == nil {
+		t.Fatalf("first page: %s %v", code, first)
+	}
+	newest := items[0].(map[string]any)
+	if newest["org_tin"] != "999999999" || newest["org_id"] != nil || newest["email"] != email || newest["phone"] != "555-0100" {
+		t.Fatalf("newest request: %v", newest)
+	}
+	second, _ := w.ops(map[string]any{"command": "ListEmergencyRequests", "limit": 1, "cursor": first["next_cursor"]})
+	items, _ = second["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["org_tin"] != known || items[0].(map[string]any)["org_id"] == nil ||
+		!strings.Contains(items[0].(map[string]any)["message"].(string), "Both of our site administrators") {
+		t.Fatalf("second page: %v", second)
+	}
+	if _, code := w.ops(map[string]any{"command": "ListEmergencyRequests", "cursor": "not-a-cursor"}); code == "" {
+		t.Fatal("a forged cursor is accepted")
+	}
+
 	found := false
 	for _, e := range auditActions(w.Do("GET", o.path("/audit"), nil, o.admin.Auth()...)) {
 		found = found || e["action"] == "support.emergency" && e["actor"] == "public"

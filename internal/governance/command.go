@@ -3,6 +3,7 @@ package governance
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/gatehouse-dev/gatehouse/internal/command"
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
@@ -23,6 +24,7 @@ func (c *Commands) All() map[string]command.Func {
 		"ListPrivilegeTickets":  c.listPrivilegeTickets,
 		"DecidePrivilegeTicket": c.decidePrivilegeTicket,
 		"ReactivateSiteAdmin":   c.reactivateSiteAdmin,
+		"ListEmergencyRequests": c.listEmergencyRequests,
 	}
 }
 
@@ -85,4 +87,41 @@ func (c *Commands) reactivateSiteAdmin(ctx context.Context, payload json.RawMess
 		return nil, err
 	}
 	return map[string]any{"org_id": in.OrgID, "user_id": in.UserID, "reactivated": true, "setup_link_sent": true}, nil
+}
+
+// EmergencyView is one emergency request as ListEmergencyRequests gives it.
+type EmergencyView struct {
+	ID         string      `json:"id"`
+	OrgTIN     string      `json:"org_tin"`
+	OrgID      ident.OrgID `json:"org_id,omitempty"` // absent when no office has the TIN
+	Name       string      `json:"name"`
+	Email      string      `json:"email"`
+	Phone      string      `json:"phone,omitempty"`
+	Message    string      `json:"message"`
+	ReceivedAt time.Time   `json:"received_at"`
+}
+
+func (c *Commands) listEmergencyRequests(ctx context.Context, payload json.RawMessage) (any, error) {
+	var in struct {
+		Command string `json:"command"`
+		Limit   int    `json:"limit"`
+		Cursor  string `json:"cursor"`
+	}
+	if err := command.Decode(payload, &in); err != nil {
+		return nil, err
+	}
+	limit, err := command.Limit(in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	rs, next, err := c.svc.ListEmergencyRequests(ctx, limit, in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]EmergencyView, 0, len(rs))
+	for _, r := range rs {
+		items = append(items, EmergencyView{ID: r.ID, OrgTIN: r.TIN, OrgID: r.OrgID, Name: r.Name, Email: r.Email, Phone: r.Phone,
+			Message: r.Message, ReceivedAt: r.ReceivedAt})
+	}
+	return httpapi.List[EmergencyView]{Items: items, NextCursor: next}, nil
 }

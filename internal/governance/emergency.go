@@ -13,6 +13,10 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/throttle"
 )
 
+// EmergencyAnswer is the one answer to every well-formed emergency
+// request, on the API and the page alike.
+const EmergencyAnswer = "Thank you. If the details match an office, Gatehouse support will contact you."
+
 // EmergencyInput is POST /v1/support/emergency (public).
 type EmergencyInput struct {
 	OrgTIN  string `json:"org_tin"`
@@ -87,4 +91,10 @@ func (s *Service) Emergency(ctx context.Context, in EmergencyInput, address, req
 	}
 	return s.tellOps(ctx, "emergency-request", map[string]string{"ID": req.ID, "TIN": tin, "OrgLabel": label, "Name": req.Name,
 		"Email": req.Email, "Phone": phone, "Message": req.Message, "At": now.Format(time.RFC3339)})
+}
+
+// ListEmergencyRequests is ops' queue of emergency requests (kept 180
+// days), newest first.
+func (s *Service) ListEmergencyRequests(ctx context.Context, limit int, cursor string) ([]EmergencyRequest, string, error) {
+	return s.store.ListEmergencyRequests(ctx, limit, cursor)
 }

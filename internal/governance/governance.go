@@ -147,6 +147,8 @@ type Store interface {
 
 	OrgIDByTIN(ctx context.Context, tin string) (ident.OrgID, error)
 	PutEmergencyRequest(ctx context.Context, e EmergencyRequest) error
+	// ListEmergencyRequests pages through every emergency request, newest first.
+	ListEmergencyRequests(ctx context.Context, limit int, cursor string) ([]EmergencyRequest, string, error)
 	PutAudit(ctx context.Context, e audit.Entry) error
 }
 

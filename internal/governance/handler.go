@@ -97,8 +97,7 @@ func (h *Handlers) CloseTicket(w http.ResponseWriter, r *http.Request, who calle
 }
 
 // emergencyReceived is the one answer of the emergency form.
-var emergencyReceived = map[string]string{"status": "received",
-	"message": "Thank you. If the details match an office, Gatehouse support will contact you."}
+var emergencyReceived = map[string]string{"status": "received", "message": EmergencyAnswer}
 
 // Emergency is POST /v1/support/emergency (public): 202 with the same body
 // for every well-formed request.

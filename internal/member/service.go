@@ -458,7 +458,7 @@ func (s *Service) requestEmailChange(c *change, o org.Org, u account.User, email
 	c.login, c.link, c.action = true, &link, audit.ActionUserEmailRequested
 	c.notify = func(ctx context.Context, u account.User) error {
 		msg, err := mail.Render("email-change", email, map[string]any{
-			"OrgName": o.Name, "Username": u.Username, "Link": s.link("/v1/auth/email/confirm", url.Values{"token": {token}}),
+			"OrgName": o.Name, "Username": u.Username, "Link": s.link("/email/confirm", url.Values{"token": {token}}),
 			"ExpiresAt": link.ExpiresAt.Format(time.RFC3339),
 		})
 		if err != nil {

@@ -176,6 +176,10 @@ var Table = []Route{
 	{"registrationForm", "POST", "/registrations/new", FunctionAuth, Public, ""},
 	{"registrationSentPage", "GET", "/registrations/sent", FunctionAuth, Public, ""},
 	{"registrationVerifyPage", "GET", "/registrations/verify", FunctionAuth, Public, ""},
+	{"emailConfirmPage", "GET", "/email/confirm", FunctionAuth, Public, ""},
+	{"emailConfirmForm", "POST", "/email/confirm", FunctionAuth, Public, ""},
+	{"emergencyPage", "GET", "/support/emergency", FunctionAuth, Public, ""},
+	{"emergencyForm", "POST", "/support/emergency", FunctionAuth, Public, ""},
 	{"homePage", "GET", "/", FunctionPortal, Session, ""},
 	{"logoutForm", "POST", "/logout", FunctionPortal, Session, ""},
 	{"switchOfficeForm", "POST", "/switch-office", FunctionPortal, Session, ""},
@@ -238,6 +242,10 @@ var Table = []Route{
 	{"adminSettingsForm", "POST", "/orgs/{org}/settings", FunctionPortal, Session, "user_admin"},
 	{"adminCodeWordForm", "POST", "/orgs/{org}/settings/code-word", FunctionPortal, Session, "user_admin"},
 	{"adminAuditPage", "GET", "/orgs/{org}/audit", FunctionPortal, Session, "user_admin"},
+	// Code lists (F25, seed 000's "Master Files for Group Setup").
+	{"codeListPage", "GET", "/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"codeAddForm", "POST", "/orgs/{org}/code-lists/{kind}", FunctionPortal, Session, "code_lists"},
+	{"codeDeleteForm", "POST", "/orgs/{org}/code-lists/{kind}/{code}/delete", FunctionPortal, Session, "code_lists"},
 }
 
 // OrgWide names the org routes that act on the whole office (its settings,

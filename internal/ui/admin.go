@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
 	"github.com/gatehouse-dev/gatehouse/internal/auth"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
+	"github.com/gatehouse-dev/gatehouse/internal/codelist"
 	"github.com/gatehouse-dev/gatehouse/internal/employee"
 	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/invite"
@@ -35,6 +36,7 @@ type Admin struct {
 	employees   *employee.Service
 	settings    *settings.Service
 	audit       audit.Store
+	codes       *codelist.Service
 }
 
 // Orgs reads an office (its name, TIN and providers name things on the pages).
@@ -53,12 +55,13 @@ type AdminServices struct {
 	Employees   *employee.Service
 	Settings    *settings.Service
 	Audit       audit.Store
+	CodeLists   *codelist.Service
 }
 
 // NewAdmin returns the administration pages over the services.
 func NewAdmin(view *web.Renderer, s AdminServices) *Admin {
 	return &Admin{view: view, auth: s.Auth, orgs: s.Orgs, invites: s.Invites, inviteStore: s.InviteStore, reviews: s.Reviews,
-		members: s.Members, employees: s.Employees, settings: s.Settings, audit: s.Audit}
+		members: s.Members, employees: s.Employees, settings: s.Settings, audit: s.Audit, codes: s.CodeLists}
 }
 
 // adminMenu is the "Administration" menu, in seed 001's words, each entry
@@ -70,6 +73,7 @@ var adminMenu = []struct{ Label, Route, Path string }{
 	{"Employees", "adminEmployeesPage", "/employees"},
 	{"Settings", "adminSettingsPage", "/settings"},
 	{"Audit Log", "adminAuditPage", "/audit"},
+	{"Code Lists", "codeListPage", "/code-lists/diagnosis"},
 }
 
 // adminLinks is the Administration menu of one membership: the entries
@@ -170,6 +174,8 @@ var adminNotices = map[string]string{
 	"employee-saved":    "The employee is saved.",
 	"settings-saved":    "The settings are saved.",
 	"registration-done": "The decision is recorded; the registrant is emailed the outcome.",
+	"code-added":        "The code is added.",
+	"code-deleted":      "The code is deleted.",
 }
 
 // roleOptions are the roles a member may grant, by display name: seed

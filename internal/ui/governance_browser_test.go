@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/config"
+	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 	"github.com/gatehouse-dev/gatehouse/internal/web/browsertest"
 )
 
@@ -126,5 +128,48 @@ func TestCopyCodesPage(t *testing.T) {
 	b.Press("Copy Now")
 	if a := b.Alert(); !strings.Contains(a, "full access to code lists in both offices") {
 		t.Fatalf("refusal: alert %q", a)
+	}
+}
+
+// TestEmergencySupportPage: someone who cannot sign in reaches the
+// emergency form from the sign-in page; a mistake is shown beside its
+// field; a well-formed request gets the API's one answer, whether or not
+// the Tax ID is an office's, and ops is emailed each request.
+func TestEmergencySupportPage(t *testing.T) {
+	ops := testenv.UniqueEmail("gatehouse.ops")
+	b := browsertest.New(t, func(c *config.Config) { c.OpsEmail = ops })
+	b.H.NewAdminOrg("Juniper Clinic", "308912345", "juniper.admin")
+
+	b.Visit("/login")
+	b.Press("Emergency support")
+	b.Fill("Office Tax ID", "30-891")
+	b.Fill("Your Name", "Dana Owner")
+	b.Fill("Email", testenv.UniqueEmail("dana.owner"))
+	b.Press("Send request")
+	if a, beside := b.Alert(), b.TextOf("#e-org_tin"); !strings.Contains(a, "Office Tax ID") || !strings.Contains(beside, "nine-digit") {
+		t.Fatalf("a short Tax ID: alert %q, beside the field %q", a, beside)
+	}
+	if !strings.Contains(b.TextOf("#e-message"), "What happened is required") {
+		t.Fatalf("no message: %q", b.TextOf("#e-message"))
+	}
+	// Name and email are kept: fixing the two mistakes is enough.
+	b.Fill("Office Tax ID", "30-8912345")
+	b.Fill("What happened", "Our only site administrator has left the practice.")
+	b.Press("Send request")
+	known := b.TextOf(".notice")
+
+	b.Visit("/support/emergency")
+	b.Fill("Office Tax ID", "999999999")
+	b.Fill("Your Name", "Dana Owner")
+	b.Fill("Email", testenv.UniqueEmail("dana.owner"))
+	b.Fill("What happened", "Our only site administrator has left the practice.")
+	b.Press("Send request")
+	if unknown := b.TextOf(".notice"); known == "" || known != unknown || !strings.Contains(known, "Gatehouse support will contact you") {
+		t.Fatalf("the answers differ or are missing: %q / %q", known, unknown)
+	}
+	mails := testenv.Emails(t, ops)
+	if len(mails) != 2 || !strings.Contains(mails[0].Subject+mails[1].Subject, "Juniper Clinic") ||
+		!strings.Contains(mails[0].Body.Text, "only site administrator has left") {
+		t.Fatalf("ops emails: %d", len(mails))
 	}
 }

@@ -232,3 +232,39 @@ func TestAddUsernameMakesAMasterLogin(t *testing.T) {
 	}
 	b.Expect("Linden Family Medicine", "Site Administrator")
 }
+
+// TestEmailChangeLinkConfirmsTheNewAddress: an administrator changes a
+// person's email; the link sent to the new address lands on a page that
+// changes nothing until the person presses "Confirm email"; then the
+// login's email is the new one, and the used link says so when followed
+// again.
+func TestEmailChangeLinkConfirmsTheNewAddress(t *testing.T) {
+	b := browsertest.New(t)
+	orgID, admin := b.H.NewAdminOrg("Rowan Clinic", "309123456", "rowan.admin")
+	sam := b.H.AddMember(orgID, admin, "rowan.sam", "portal-user", "org")
+	next := testenv.UniqueEmail("rowan.sam.new")
+	detail := func() string {
+		r := b.H.Do("GET", "/v1/orgs/"+orgID+"/users/"+sam.ID, nil, "Authorization", "Bearer "+admin)
+		email, _ := r.Body["email"].(string)
+		return email
+	}
+	if r := b.H.Do("PATCH", "/v1/orgs/"+orgID+"/users/"+sam.ID, map[string]string{"email": next}, "Authorization", "Bearer "+admin); r.Status != 200 {
+		t.Fatalf("change the email: %d %s", r.Status, r.Raw)
+	}
+	link := b.EmailLink(next, "/email/confirm")
+	b.Load(link)
+	b.Expect("Confirm your new email address")
+	if got := detail(); got != sam.Email {
+		t.Fatalf("following the link changed the email to %q", got)
+	}
+	b.Press("Confirm email")
+	b.Expect("Your new email address is confirmed")
+	if got := detail(); got != next {
+		t.Fatalf("email after confirming: %q, want %q", got, next)
+	}
+	b.Load(link)
+	b.Press("Confirm email")
+	if a := b.Alert(); !strings.Contains(a, "already been used") {
+		t.Fatalf("a used link: alert %q", a)
+	}
+}

@@ -115,6 +115,7 @@ var notices = map[string]string{
 	"passkey-deleted":  "The passkey has been removed.",
 	"passkey-added":    "The passkey has been added.",
 	"session-ended":    "The session has ended.",
+	"email-confirmed":  "Your new email address is confirmed: the portal's emails now go to it.",
 	"ticket-filed":     "Your ticket is filed.",
 	"privilege-filed":  "Your privilege change is filed. Nothing changes until Gatehouse operations approves it.",
 	"ticket-closed":    "The ticket is closed.",

@@ -40,7 +40,8 @@ var fieldLabels = map[string]string{
 	"provider_dob": "Provider Date of Birth", "org_id": "Office", "name": "Name", "linked_username": "Linked username",
 	"subject": "Subject", "body": "Details", "kind": "Kind", "q": "Search the Help Center", "from_org": "Copy From", "to_org": "Copy To",
 	"kinds": "Files to copy", "user_id": "Person", "privilege_change": "Privilege change", "privilege_change.user_id": "Person",
-	"new_username": "New Username",
+	"new_username": "New Username", "code": "Code", "description": "Description",
+	"org_tin": "Office Tax ID", "message": "What happened",
 	// The administration pages (seed 001, seed 004).
 	"emails": "Email of New User", "scope": "Office", "role": "User Role", "reason": "Reason", "note": "Note",
 	"middle_name": "Middle Name", "middle_initial": "Middle Initial", "credentials": "Credentials", "provider_type": "Provider Type",

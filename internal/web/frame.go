@@ -41,4 +41,6 @@ func (o Office) Label() string {
 type Link struct {
 	Label string
 	Href  string
+	// Current marks the link to the page being shown (aria-current).
+	Current bool
 }

@@ -416,6 +416,23 @@ func TestContractGovernanceStore(t *testing.T) {
 				t.Fatalf("%q %v", got, err)
 			}
 		}},
+		{"emergency requests are listed newest first, a page at a time", func(t *testing.T) {
+			for i, name := range []string{"First Caller", "Second Caller", "Third Caller"} {
+				e := governance.EmergencyRequest{ID: ident.New(), TIN: uniqueTIN(), Name: name, Email: "caller@example.com",
+					Message: "locked out", ReceivedAt: now.Add(time.Duration(i) * time.Minute)}
+				if err := s.PutEmergencyRequest(ctx, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			page, next, err := s.ListEmergencyRequests(ctx, 2, "")
+			if err != nil || len(page) != 2 || next == "" || page[0].Name != "Third Caller" || page[1].Name != "Second Caller" {
+				t.Fatalf("first page: %+v %q %v", page, next, err)
+			}
+			rest, next, err := s.ListEmergencyRequests(ctx, 2, next)
+			if err != nil || len(rest) != 1 || next != "" || rest[0].Name != "First Caller" || rest[0].ReceivedAt.Sub(now).Abs() > time.Second {
+				t.Fatalf("second page: %+v %q %v", rest, next, err)
+			}
+		}},
 		{"a save under another org changes nothing", func(t *testing.T) {
 			moved := tk
 			moved.OrgID, moved.Status = b, governance.StatusClosed

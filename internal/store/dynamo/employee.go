@@ -3,10 +3,8 @@ package dynamo
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/gatehouse-dev/gatehouse/internal/audit"
@@ -64,11 +62,7 @@ func (s *Store) CreateEmployee(ctx context.Context, e employee.Employee, a audit
 
 // GetEmployee reads one employee of the org.
 func (s *Store) GetEmployee(ctx context.Context, orgID ident.OrgID, id string) (employee.Employee, error) {
-	var r employeeRecord
-	if err := s.getItem(ctx, "get employee", orgPK(orgID), employeeSK(id), &r); err != nil {
-		return employee.Employee{}, err
-	}
-	return r.employee(), nil
+	return getAs(ctx, s, "get employee", orgPK(orgID), employeeSK(id), employeeRecord.employee)
 }
 
 // SaveEmployee replaces an employee read at e.Rev, keeping the user link
@@ -97,27 +91,6 @@ func (s *Store) SaveEmployee(ctx context.Context, e employee.Employee, a audit.E
 
 // ListEmployees pages through the org's employees (by id, i.e. creation).
 func (s *Store) ListEmployees(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]employee.Employee, string, error) {
-	pk := orgPK(orgID)
-	start, err := decodeCursor(cursor, attrPK, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	if start != nil && (len(start) != 2 || !strings.HasPrefix(stringAttr(start, attrSK), skEmployeePrefix)) {
-		return nil, "", ErrBadCursor
-	}
-	recs, next, err := queryPage[employeeRecord](ctx, s, "list employees", &dynamodb.QueryInput{
-		TableName:                 &s.table,
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skEmployeePrefix)},
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]employee.Employee, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.employee())
-	}
-	return out, next, nil
+	p := partition{op: "list employees", pk: orgPK(orgID), skPrefix: skEmployeePrefix}
+	return listPage(ctx, s, p, limit, cursor, employeeRecord.employee)
 }

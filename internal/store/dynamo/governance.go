@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -89,68 +88,24 @@ func (s *Store) CreateTicket(ctx context.Context, t governance.Ticket, a audit.E
 
 // GetTicket reads a ticket of an office.
 func (s *Store) GetTicket(ctx context.Context, orgID ident.OrgID, id string) (governance.Ticket, error) {
-	var r ticketRecord
-	if err := s.getItem(ctx, "get ticket", orgPK(orgID), ticketSK(id), &r); err != nil {
-		return governance.Ticket{}, err
-	}
-	return r.ticket(), nil
+	return getAs(ctx, s, "get ticket", orgPK(orgID), ticketSK(id), ticketRecord.ticket)
 }
 
 // TicketOrg reads the office of a ticket.
 func (s *Store) TicketOrg(ctx context.Context, id string) (ident.OrgID, error) {
-	var r uniqueRecord
-	if err := s.getItem(ctx, "get ticket office", ticketPK(id), skTicket, &r); err != nil {
-		return "", err
-	}
-	return ident.OrgID(r.Owner), nil
+	return s.ownerOrg(ctx, "get ticket office", ticketPK(id), skTicket)
 }
 
 // ListTickets pages through an office's tickets, newest first (ids sort by time).
 func (s *Store) ListTickets(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]governance.Ticket, string, error) {
-	pk := orgPK(orgID)
-	start, err := decodeCursor(cursor, attrPK, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	if start != nil && !strings.HasPrefix(stringAttr(start, attrSK), skTicketPrefix) {
-		return nil, "", ErrBadCursor
-	}
-	recs, next, err := queryPage[ticketRecord](ctx, s, "list tickets", &dynamodb.QueryInput{
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(skTicketPrefix)},
-		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]governance.Ticket, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.ticket())
-	}
-	return out, next, nil
+	p := partition{op: "list tickets", pk: orgPK(orgID), skPrefix: skTicketPrefix, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, ticketRecord.ticket)
 }
 
 // ListPrivilegeTickets pages through GSI3 PRIVILEGE_TICKETS#<status>, oldest first.
 func (s *Store) ListPrivilegeTickets(ctx context.Context, status governance.Status, limit int, cursor string) ([]governance.Ticket, string, error) {
-	pk := privilegeTicketsGSI3(string(status))
-	start, err := decodeCursor(cursor, attrGSI3PK, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := queryPage[ticketRecord](ctx, s, "list privilege tickets", &dynamodb.QueryInput{
-		IndexName:                 aws.String("GSI3"),
-		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
-		Limit:                     aws.Int32(int32(limit)), ExclusiveStartKey: start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]governance.Ticket, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.ticket())
-	}
-	return out, next, nil
+	p := partition{op: "list privilege tickets", index: "GSI3", pk: privilegeTicketsGSI3(string(status))}
+	return listPage(ctx, s, p, limit, cursor, ticketRecord.ticket)
 }
 
 // ticketSaveItem replaces a ticket read at revision t.Rev.
@@ -264,13 +219,27 @@ type emergencyRecord struct {
 	Message    string
 	ReceivedAt string
 	TTL        int64
+	// Every request is on GSI3 EMERGENCIES, newest first, for ops.
+	GSI3PK, GSI3SK string
+}
+
+func (r emergencyRecord) request() governance.EmergencyRequest {
+	return governance.EmergencyRequest{ID: r.ID, TIN: r.TIN, OrgID: r.OrgID, Name: r.Name, Email: r.Email, Phone: r.Phone,
+		Message: r.Message, ReceivedAt: parseTime(r.ReceivedAt)}
 }
 
 // PutEmergencyRequest keeps one emergency request for ops (TTL 180 days).
 func (s *Store) PutEmergencyRequest(ctx context.Context, e governance.EmergencyRequest) error {
 	return s.putNew(ctx, "put emergency request", emergencyRecord{PK: emergencyPK(e.ID), SK: skEmergency, Type: "Emergency", ID: e.ID,
 		TIN: e.TIN, OrgID: e.OrgID, Name: e.Name, Email: e.Email, Phone: e.Phone, Message: e.Message,
-		ReceivedAt: formatTime(e.ReceivedAt), TTL: ttl(e.ReceivedAt.Add(emergencyKeep))})
+		ReceivedAt: formatTime(e.ReceivedAt), TTL: ttl(e.ReceivedAt.Add(emergencyKeep)),
+		GSI3PK: emergenciesGSI3, GSI3SK: formatTime(e.ReceivedAt) + "#" + e.ID})
+}
+
+// ListEmergencyRequests pages through GSI3 EMERGENCIES, newest first.
+func (s *Store) ListEmergencyRequests(ctx context.Context, limit int, cursor string) ([]governance.EmergencyRequest, string, error) {
+	p := partition{op: "list emergency requests", index: "GSI3", pk: emergenciesGSI3, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, emergencyRecord.request)
 }
 
 // CountInWindow counts one hit of key in the fixed window that starts at

@@ -215,24 +215,8 @@ func (s *Store) ResendInvite(ctx context.Context, old, next invite.Invite, a aud
 // invite's keys (or the last evaluated key), pinned to the partition.
 func (s *Store) ListInvites(ctx context.Context, orgID ident.OrgID, status invite.Status, limit int, cursor string) ([]invite.Invite, string, error) {
 	if status != "" {
-		pk := orgEntriesByStatusGSI2(orgID, string(status))
-		start, err := decodeCursor(cursor, attrGSI2PK, pk)
-		if err != nil {
-			return nil, "", err
-		}
-		recs, next, err := queryPage[inviteRecord](ctx, s, "list invites", &dynamodb.QueryInput{
-			IndexName: aws.String("GSI2"), KeyConditionExpression: aws.String("GSI2PK = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
-			ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
-		})
-		if err != nil {
-			return nil, "", err
-		}
-		out := make([]invite.Invite, 0, len(recs))
-		for _, r := range recs {
-			out = append(out, r.invite())
-		}
-		return out, next, nil
+		p := partition{op: "list invites", index: "GSI2", pk: orgEntriesByStatusGSI2(orgID, string(status)), newestFirst: true}
+		return listPage(ctx, s, p, limit, cursor, inviteRecord.invite)
 	}
 	pk := orgEntriesGSI1(orgID)
 	start, err := decodeCursor(cursor, attrGSI1PK, pk)

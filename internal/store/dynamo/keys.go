@@ -59,7 +59,8 @@ import "github.com/gatehouse-dev/gatehouse/internal/ident"
 // | privilege tickets by status   |                      |                     | Query GSI3 PRIVILEGE_TICKETS#<status>, oldest first | 1 Query per page |
 // | ticket decision (ops)         | ticket Put conditioned on Rev + memberships (Rev) + ConditionChecks of the kept site admin + audit | | | 1 TransactWrite |
 // | site administrators (F20, F23)|                      |                     | Query GSI1 ORG#<org>#MEMBERS begins ROLE#site-admin# (all, with lock/delete copies) | 1 Query |
-// | emergency request (public)    | EMERGENCY#<id>       | EMERGENCY           | TTL 180 days                           | 1 Put |
+// | emergency request (public)    | EMERGENCY#<id>       | EMERGENCY           | GSI3 EMERGENCIES / <received>#<id>; TTL 180 days | 1 Put |
+// | emergency requests (ops)      |                      |                     | Query GSI3 EMERGENCIES, newest first   | 1 Query per page |
 // | rate limit window (throttle: public doors, emergency form) | RATE#<limit>#<sha256 of subject>#<window start> | RATE | TTL 2 windows | 1 conditional Update per check (ADD Hits if Hits < max) |
 //
 // Every Put and Update carries Chg = {A: actor, R: request id, T: time} (change.go), read by the
@@ -177,7 +178,11 @@ func ticketSK(id string) string                 { return skTicketPrefix + id }
 func ticketPK(id string) string                 { return "TICKET#" + id }
 func privilegeTicketsGSI3(status string) string { return "PRIVILEGE_TICKETS#" + status }
 func emergencyPK(id string) string              { return "EMERGENCY#" + id }
-func ratePK(key, window string) string          { return "RATE#" + key + "#" + window }
+
+// emergenciesGSI3 holds every emergency request (GSI3SK <received>#<id>).
+const emergenciesGSI3 = "EMERGENCIES"
+
+func ratePK(key, window string) string { return "RATE#" + key + "#" + window }
 
 func codeListPK(orgID ident.OrgID, kind string) string {
 	return "ORG#" + string(orgID) + "#CODES#" + kind

@@ -130,33 +130,13 @@ func (s *Store) PutAudit(ctx context.Context, e audit.Entry) error {
 
 // ListAudit pages through an org's audit entries, newest first.
 func (s *Store) ListAudit(ctx context.Context, orgID ident.OrgID, limit int, cursor string) ([]audit.Entry, string, error) {
-	pk := orgPK(orgID)
-	start, err := decodeCursor(cursor, attrPK, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	if start != nil && !strings.HasPrefix(stringAttr(start, attrSK), skAuditPrefix) {
-		return nil, "", ErrBadCursor
-	}
-	recs, next, err := queryPage[auditRecord](ctx, s, "list audit", &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(pk), ":sk": str(skAuditPrefix),
-		},
-		ScanIndexForward:  aws.Bool(false),
-		Limit:             aws.Int32(int32(limit)),
-		ExclusiveStartKey: start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]audit.Entry, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, audit.Entry{ID: r.ID, OrgID: r.OrgID, At: parseTime(r.At), Actor: r.Actor, ActorUsername: r.ActorUsername,
-			Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP, Detail: r.Detail})
-	}
-	return out, next, nil
+	p := partition{op: "list audit", pk: orgPK(orgID), skPrefix: skAuditPrefix, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, auditRecord.entry)
+}
+
+func (r auditRecord) entry() audit.Entry {
+	return audit.Entry{ID: r.ID, OrgID: r.OrgID, At: parseTime(r.At), Actor: r.Actor, ActorUsername: r.ActorUsername,
+		Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP, Detail: r.Detail}
 }
 
 func (s *Store) linkItem(l member.Link) (types.TransactWriteItem, error) {

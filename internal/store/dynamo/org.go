@@ -72,36 +72,13 @@ func (s *Store) CreateOrg(ctx context.Context, o org.Org) error {
 
 // GetOrg reads one org.
 func (s *Store) GetOrg(ctx context.Context, id ident.OrgID) (org.Org, error) {
-	var r orgRecord
-	if err := s.getItem(ctx, "get org", orgPK(id), skOrg, &r); err != nil {
-		return org.Org{}, err
-	}
-	return r.org(), nil
+	return getAs(ctx, s, "get org", orgPK(id), skOrg, orgRecord.org)
 }
 
 // ListOrgs pages through orgs, newest first (GSI1 ORGS).
 func (s *Store) ListOrgs(ctx context.Context, limit int, cursor string) ([]org.Org, string, error) {
-	start, err := decodeCursor(cursor, attrGSI1PK, gsi1Orgs)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := queryPage[orgRecord](ctx, s, "list orgs", &dynamodb.QueryInput{
-		TableName:                 &s.table,
-		IndexName:                 aws.String("GSI1"),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(gsi1Orgs)},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]org.Org, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.org())
-	}
-	return out, next, nil
+	p := partition{op: "list orgs", index: "GSI1", pk: gsi1Orgs, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, orgRecord.org)
 }
 
 // UpdateOrgSettings replaces an existing org's settings.

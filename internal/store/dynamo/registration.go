@@ -158,20 +158,12 @@ func (s *Store) DiscardRegistration(ctx context.Context, r review.Registration, 
 
 // GetRegistration reads one registration of an org.
 func (s *Store) GetRegistration(ctx context.Context, orgID ident.OrgID, id string) (review.Registration, error) {
-	var r registrationRecord
-	if err := s.getItem(ctx, "get registration", orgPK(orgID), registrationSK(id), &r); err != nil {
-		return review.Registration{}, err
-	}
-	return r.registration(), nil
+	return getAs(ctx, s, "get registration", orgPK(orgID), registrationSK(id), registrationRecord.registration)
 }
 
 // RegistrationOrg follows the id pointer to the registration's org.
 func (s *Store) RegistrationOrg(ctx context.Context, id string) (ident.OrgID, error) {
-	var r uniqueRecord
-	if err := s.getItem(ctx, "get registration pointer", registrationPK(id), skRegistration, &r); err != nil {
-		return "", err
-	}
-	return ident.OrgID(r.Owner), nil
+	return s.ownerOrg(ctx, "get registration pointer", registrationPK(id), skRegistration)
 }
 
 // RegistrationByVerifyLink follows a verification link to its registration.
@@ -488,26 +480,8 @@ func entryFromItem(item map[string]types.AttributeValue) (review.Entry, error) {
 // ListEscalated pages the registrations escalated to ops and still pending,
 // newest first (the sparse GSI3 partition ESCALATED).
 func (s *Store) ListEscalated(ctx context.Context, limit int, cursor string) ([]review.Registration, string, error) {
-	start, err := decodeCursor(cursor, attrGSI3PK, escalatedGSI3)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := queryPage[registrationRecord](ctx, s, "list escalated registrations", &dynamodb.QueryInput{
-		IndexName:                 aws.String("GSI3"),
-		KeyConditionExpression:    aws.String("GSI3PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(escalatedGSI3)},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]review.Registration, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.registration())
-	}
-	return out, next, nil
+	p := partition{op: "list escalated registrations", index: "GSI3", pk: escalatedGSI3, newestFirst: true}
+	return listPage(ctx, s, p, limit, cursor, registrationRecord.registration)
 }
 
 // ClaimReferenceExists looks a claim hash up with one GetItem: for an NPI,

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/gatehouse-dev/gatehouse/internal/fault"
+	"github.com/gatehouse-dev/gatehouse/internal/ident"
 	"github.com/gatehouse-dev/gatehouse/internal/store/table"
 )
 
@@ -263,6 +265,78 @@ func queryPage[R any](ctx context.Context, s *Store, op string, in *dynamodb.Que
 		return nil, "", fmt.Errorf("%s: %w", op, err)
 	}
 	return recs, encodeCursor(res.LastEvaluatedKey), nil
+}
+
+// getAs reads one item and converts its record; fault.ErrNotFound when absent.
+func getAs[R, T any](ctx context.Context, s *Store, op, pk, sk string, conv func(R) T) (T, error) {
+	var r R
+	if err := s.getItem(ctx, op, pk, sk, &r); err != nil {
+		var zero T
+		return zero, err
+	}
+	return conv(r), nil
+}
+
+// ownerOrg follows an id pointer item (uniqueRecord) to the office that owns the id.
+func (s *Store) ownerOrg(ctx context.Context, op, pk, sk string) (ident.OrgID, error) {
+	var r uniqueRecord
+	if err := s.getItem(ctx, op, pk, sk, &r); err != nil {
+		return "", err
+	}
+	return ident.OrgID(r.Owner), nil
+}
+
+// partition is one list the API pages through: a partition of the table
+// (only the sort keys that begin with skPrefix: a table partition holds
+// many kinds of item) or of an index, in key order or newest first.
+type partition struct {
+	op          string
+	index       string // "GSI1", "GSI2", "GSI3"; "" for the table
+	pk          string
+	skPrefix    string // table partitions only
+	newestFirst bool
+}
+
+// pkAttr is the attribute the partition key of the list is in.
+func (p partition) pkAttr() string {
+	if p.index == "" {
+		return attrPK
+	}
+	return p.index + "PK"
+}
+
+// listPage reads one page of a partition with one Query, converting each
+// record. The cursor must be one this list produced: pinned to the
+// partition (decodeCursor) and, on the table, to the item kind.
+func listPage[R, T any](ctx context.Context, s *Store, p partition, limit int, cursor string, conv func(R) T) ([]T, string, error) {
+	start, err := decodeCursor(cursor, p.pkAttr(), p.pk)
+	if err != nil {
+		return nil, "", err
+	}
+	in := &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String(p.pkAttr() + " = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(p.pk)},
+		ScanIndexForward:          aws.Bool(!p.newestFirst), Limit: aws.Int32(int32(limit)), ExclusiveStartKey: start,
+	}
+	if p.index != "" {
+		in.IndexName = aws.String(p.index)
+	}
+	if p.skPrefix != "" {
+		if start != nil && (len(start) != 2 || !strings.HasPrefix(stringAttr(start, attrSK), p.skPrefix)) {
+			return nil, "", ErrBadCursor
+		}
+		in.KeyConditionExpression = aws.String("PK = :pk AND begins_with(SK, :sk)")
+		in.ExpressionAttributeValues[":sk"] = str(p.skPrefix)
+	}
+	recs, next, err := queryPage[R](ctx, s, p.op, in)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]T, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, conv(r))
+	}
+	return out, next, nil
 }
 
 // txConflict is a transaction that lost a condition; it matches fault.ErrConflict.

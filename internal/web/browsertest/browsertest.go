@@ -25,6 +25,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/infra/local/emulator"
 	"github.com/gatehouse-dev/gatehouse/infra/local/stack/stacktest"
+	"github.com/gatehouse-dev/gatehouse/internal/config"
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
@@ -42,10 +43,11 @@ type Browser struct {
 	n      atomic.Int32
 }
 
-// New starts the portal on a fresh table and a browser with a fresh profile.
-func New(t *testing.T) *Browser {
+// New starts the portal on a fresh table and a browser with a fresh
+// profile; adjust changes the portal's configuration first.
+func New(t *testing.T, adjust ...func(*config.Config)) *Browser {
 	t.Helper()
-	return open(t, stacktest.NewPortal(t))
+	return open(t, stacktest.NewPortal(t, adjust...))
 }
 
 // NewReview is New with the review state machine deployed (self-registration).
@@ -139,7 +141,8 @@ func (b *Browser) find(kind, words string) (string, bool) {
 	b.T.Helper()
 	js := fmt.Sprintf(`(() => {
   const want = %q.toLowerCase(), kind = %q;
-  const text = el => (el.innerText || el.value || el.getAttribute('aria-label') || '').replace(/\s+/g,' ').trim().toLowerCase();
+  // A control's name as a screen reader announces it: aria-label first.
+  const text = el => (el.getAttribute('aria-label') || el.innerText || el.value || '').replace(/\s+/g,' ').trim().toLowerCase();
   const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   let hit = null;
   if (kind === 'field') {

@@ -1,34 +1,14 @@
-// Gatehouse: adding a passkey (WebAuthn) from the account page. The only
-// script of the portal; everything else works without JavaScript. It calls
-// the JSON API with the session cookie (same origin).
+// Gatehouse: adding a passkey (WebAuthn) from the account page (after
+// webauthn.js); everything else on the page works without JavaScript. It
+// calls the JSON API with the session cookie (same origin).
 (function () {
   "use strict";
   var box = document.getElementById("passkey-add");
   if (!box || !window.PublicKeyCredential) return;
   box.hidden = false;
   var status = document.getElementById("passkey-status");
-  function b64url(buf) {
-    var s = "", bytes = new Uint8Array(buf);
-    for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
-  function unb64url(s) {
-    s = s.replace(/-/g, "+").replace(/_/g, "/");
-    while (s.length % 4) s += "=";
-    var bin = atob(s), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out.buffer;
-  }
-  function post(path, body) {
-    return fetch(path, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then(function (res) {
-        return res.text().then(function (t) {
-          var data = t ? JSON.parse(t) : {};
-          if (!res.ok) throw new Error((data.error && data.error.message) || "The passkey could not be added.");
-          return data;
-        });
-      });
-  }
+  var wa = window.gatehouseWebAuthn, b64url = wa.b64url, unb64url = wa.unb64url;
+  function post(path, body) { return wa.post(path, body, "The passkey could not be added."); }
   document.getElementById("passkey-add-button").addEventListener("click", function () {
     status.textContent = "Follow your browser's prompt…";
     var name = document.getElementById("f-passkey_name").value;

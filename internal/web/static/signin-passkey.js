@@ -7,28 +7,8 @@
   if (!box || !window.PublicKeyCredential) return;
   box.hidden = false;
   var status = document.getElementById("passkey-signin-status");
-  function b64url(buf) {
-    var s = "", bytes = new Uint8Array(buf);
-    for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
-  function unb64url(s) {
-    s = s.replace(/-/g, "+").replace(/_/g, "/");
-    while (s.length % 4) s += "=";
-    var bin = atob(s), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out.buffer;
-  }
-  function post(path, body) {
-    return fetch(path, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then(function (res) {
-        return res.text().then(function (t) {
-          var data = t ? JSON.parse(t) : {};
-          if (!res.ok) throw new Error((data.error && data.error.message) || "Signing in with a passkey did not work.");
-          return data;
-        });
-      });
-  }
+  var wa = window.gatehouseWebAuthn, b64url = wa.b64url, unb64url = wa.unb64url;
+  function post(path, body) { return wa.post(path, body, "Signing in with a passkey did not work."); }
   function field(name) { var el = document.querySelector("input[name=" + name + "]"); return el ? el.value : ""; }
   document.getElementById("passkey-signin-button").addEventListener("click", function () {
     status.textContent = "Follow your browser's prompt…";
