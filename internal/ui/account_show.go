@@ -49,7 +49,7 @@ func (x *Pages) renderAccount(w http.ResponseWriter, r *http.Request, c caller.C
 	}
 	names := map[ident.OrgID]string{}
 	for _, o := range page.Frame.Offices {
-		names[o.ID] = o.Label()
+		names[o.ID] = o.Label
 	}
 	for _, s := range all {
 		if s.RenewedAt.Before(c.User.SessionsNotBefore) {

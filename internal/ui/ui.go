@@ -58,7 +58,7 @@ func frameOf(c caller.Caller) *web.Frame {
 		if !m.Active {
 			continue
 		}
-		o := web.Office{ID: m.OrgID, Name: m.OrgName, ClientName: m.ClientName, Role: m.Role.DisplayName()}
+		o := web.Office{ID: m.OrgID, Name: m.OrgName, ClientName: m.ClientName, Role: m.Role.DisplayName(), Label: web.OfficeLabel(m.OrgName, m.ClientName)}
 		f.Offices = append(f.Offices, o)
 		if m.OrgID == c.Session.ActiveOrgID || (f.Current.ID == "" && c.Session.ActiveOrgID == "") {
 			f.Current, f.Tickets = o, governance.UsesTickets(m)

@@ -27,14 +27,15 @@ type Office struct {
 	Name       string
 	ClientName string
 	Role       string // display name of the role there
+	Label      string // how menus name it: OfficeLabel
 }
 
-// Label names an office in menus: "Org (Client)".
-func (o Office) Label() string {
-	if o.ClientName != "" {
-		return o.Name + " (" + o.ClientName + ")"
+// OfficeLabel names an office in menus: "Org (Client)".
+func OfficeLabel(name, client string) string {
+	if client != "" {
+		return name + " (" + client + ")"
 	}
-	return o.Name
+	return name
 }
 
 // Link is one menu entry.

@@ -79,9 +79,8 @@ var funcs = template.FuncMap{
 	},
 	// The vendored template package cannot call methods on data (see
 	// internal/web/template/README.md), so the methods pages need are funcs.
-	"anyErrors":   Errors.Any,
-	"problems":    Errors.Problems,
-	"officeLabel": Office.Label,
+	"anyErrors": Errors.Any,
+	"problems":  Errors.Problems,
 	// displayName is a role's or a list's name as people say it.
 	"displayName": func(v interface{ DisplayName() string }) string { return v.DisplayName() },
 	// date formats a time (or a non-nil *time.Time) with a layout; "" for none.
