@@ -3,6 +3,8 @@ package help
 import (
 	"strings"
 	"testing"
+
+	"github.com/gatehouse-dev/gatehouse/internal/help/markdown"
 )
 
 // TestSearchRanksTheArticleThatAnswers asks the questions people ask and
@@ -100,9 +102,30 @@ func TestArticlesRenderWithoutRawHTML(t *testing.T) {
 			t.Fatalf("%s: %v %.200s", a.Slug, err, html)
 		}
 	}
-	evil := Article{Slug: "x", Body: "Hello <script>alert(1)</script> **bold**"}
-	html, _ := evil.HTML()
-	if strings.Contains(string(html), "<script>") || !strings.Contains(string(html), "<strong>bold</strong>") {
+	html, _ := markdown.Body("Hello <script>alert(1)</script> **bold**")
+	if strings.Contains(html, "<script>") || !strings.Contains(html, "<strong>bold</strong>") {
 		t.Fatalf("raw HTML must be dropped: %s", html)
+	}
+}
+
+// TestRenderedHTMLIsCurrent fails when an article changed (or was added or
+// removed) without go generate ./internal/help: the functions serve the
+// HTML rendered at build time, not the Markdown.
+func TestRenderedHTMLIsCurrent(t *testing.T) {
+	all, err := New().Search("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rendered) != len(all) {
+		t.Errorf("%d articles, %d rendered: run go generate ./internal/help", len(all), len(rendered))
+	}
+	for _, a := range all {
+		want, err := markdown.Body(a.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := rendered[a.Slug]; !ok || got != want {
+			t.Errorf("%s: rendered.go is stale: run go generate ./internal/help", a.Slug)
+		}
 	}
 }

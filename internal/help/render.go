@@ -1,27 +1,20 @@
 package help
 
 import (
-	"bytes"
 	"fmt"
-	"html/template"
-	"strings"
 
-	"github.com/yuin/goldmark"
+	"github.com/gatehouse-dev/gatehouse/internal/web/template"
 )
 
-// markdown renders articles; raw HTML in an article is dropped (goldmark's default).
-var markdown = goldmark.New()
+//go:generate go run ./gen
 
-// HTML renders the article's Markdown body for the Help Center page,
+// HTML is the article's body for the Help Center page, rendered from its
+// Markdown at build time (rendered.go; raw HTML in an article is dropped),
 // without its leading "# Title" line (the page shows the title itself).
 func (a Article) HTML() (template.HTML, error) {
-	body := a.Body
-	if strings.HasPrefix(body, "# ") {
-		_, body, _ = strings.Cut(body, "\n")
+	html, ok := rendered[a.Slug]
+	if !ok {
+		return "", fmt.Errorf("help article %s is not rendered: run go generate ./internal/help", a.Slug)
 	}
-	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(body), &buf); err != nil {
-		return "", fmt.Errorf("render help article %s: %w", a.Slug, err)
-	}
-	return template.HTML(buf.String()), nil // #nosec: goldmark escapes text and omits raw HTML
+	return template.HTML(html), nil // #nosec: goldmark escaped the text and omitted raw HTML
 }

@@ -24,15 +24,6 @@ type copiedList struct {
 	Copied, Skipped int
 }
 
-func (d copyCodesData) Chosen(k codelist.Kind) bool {
-	for _, s := range d.Form.Kinds {
-		if s == string(k) {
-			return true
-		}
-	}
-	return false
-}
-
 // CopyCodesShow is GET /account/copy-codes.
 func (x *Pages) CopyCodesShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	page := signedIn(c, "Copy Codes to Another Account")

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"html/template"
+	"github.com/gatehouse-dev/gatehouse/internal/web/template"
 	"net/http"
 
 	"github.com/gatehouse-dev/gatehouse/internal/caller"

@@ -11,15 +11,15 @@ import (
 // homeData is what the home page shows beyond the frame: for a site
 // administrator, the office's governance (F20).
 type homeData struct {
-	Governance *governance.Governance
+	Governance    *governance.Governance
+	FewSiteAdmins bool // the fewer-than-two-site-administrators warning
 }
 
-// FewSiteAdmins reports the fewer-than-two-site-administrators warning.
-func (d homeData) FewSiteAdmins() bool {
-	if d.Governance == nil {
+func fewSiteAdmins(g *governance.Governance) bool {
+	if g == nil {
 		return false
 	}
-	for _, w := range d.Governance.Warnings {
+	for _, w := range g.Warnings {
 		if w == governance.WarningFewSiteAdmins {
 			return true
 		}
@@ -40,6 +40,7 @@ func (x *Pages) HomeShow(w http.ResponseWriter, r *http.Request, c caller.Caller
 		}
 		d.Governance = &g
 	}
+	d.FewSiteAdmins = fewSiteAdmins(d.Governance)
 	page.Data = d
 	return x.view.Render(w, r, "home", page)
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"github.com/gatehouse-dev/gatehouse/internal/caller"
-	"html/template"
+	"github.com/gatehouse-dev/gatehouse/internal/web/template"
 	"image/png"
 	"net/http"
 

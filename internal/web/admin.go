@@ -1,7 +1,7 @@
 package web
 
 import (
-	"html/template"
+	"github.com/gatehouse-dev/gatehouse/internal/web/template"
 	"time"
 )
 

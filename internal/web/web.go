@@ -9,12 +9,14 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"html/template"
+	"github.com/gatehouse-dev/gatehouse/internal/web/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 )
 
 //go:embed templates/*.html
@@ -75,6 +77,29 @@ var funcs = template.FuncMap{
 	"hinted": func(p Page, name, label, typ string, value any, auto, hint string) fieldArgs {
 		return fieldArgs{P: p, Name: name, Label: label, Type: typ, Value: value, Auto: auto, Hint: hint}
 	},
+	// The vendored template package cannot call methods on data (see
+	// internal/web/template/README.md), so the methods pages need are funcs.
+	"anyErrors":   Errors.Any,
+	"problems":    Errors.Problems,
+	"officeLabel": Office.Label,
+	// displayName is a role's or a list's name as people say it.
+	"displayName": func(v interface{ DisplayName() string }) string { return v.DisplayName() },
+	// date formats a time (or a non-nil *time.Time) with a layout; "" for none.
+	"date": func(t any, layout string) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Format(layout)
+		case *time.Time:
+			if v != nil {
+				return v.Format(layout)
+			}
+		}
+		return ""
+	},
+	// param is one value of a query string.
+	"param": func(q url.Values, name string) string { return q.Get(name) },
+	// includes reports whether list holds v (a string or a string type).
+	"includes": func(list []string, v any) bool { return slices.Contains(list, fmt.Sprint(v)) },
 }
 
 // fieldArgs is one labelled input with its error and hint.
