@@ -60,6 +60,12 @@ func (x *Admin) AddUserEmployeeShow(w http.ResponseWriter, r *http.Request, c ca
 // Information, filled in from the employee when one was selected.
 func (x *Admin) AddUserInfoShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	a := x.open(r, c, "User Information")
+	var made member.Created
+	if web.TakeOnce(w, r, &made) {
+		a.page.Title = "User created"
+		a.page.Data = addUserData{Base: a.base, Created: &made}
+		return x.view.Render(w, r, "admin-add-user-info", a.page)
+	}
 	in := member.CreateInput{EmployeeID: r.URL.Query().Get("employee"), Credentials: member.CredentialsEmailLink, Role: string(account.RolePortalUser)}
 	return x.renderAddUserInfo(w, r, a, in)
 }
@@ -91,8 +97,9 @@ func (x *Admin) renderAddUserInfo(w http.ResponseWriter, r *http.Request, a acti
 }
 
 // AddUserInfoSubmit is POST /orgs/{org}/users/new/info: the same as POST
-// /v1/orgs/{org}/users. A generated temporary password is this response's
-// only: shown here once; a typed one or an emailed link shows the user.
+// /v1/orgs/{org}/users. A generated temporary password is never stored
+// readable: the page the browser is sent to shows it once (web.ShowOnce);
+// a typed one or an emailed link shows the user.
 func (x *Admin) AddUserInfoSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	a := x.open(r, c, "User Information")
 	f := r.PostForm
@@ -117,7 +124,5 @@ func (x *Admin) AddUserInfoSubmit(w http.ResponseWriter, r *http.Request, c call
 		}
 		return web.Redirect(w, r, a.userPath(made.Detail.ID)+"?"+url.Values{"notice": {notice}}.Encode())
 	}
-	a.page.Title = "User created"
-	a.page.Data = addUserData{Base: a.base, Created: &made}
-	return x.view.Render(w, r, "admin-add-user-info", a.page)
+	return web.ShowOnce(w, r, a.base+"/users/new/info", made)
 }

@@ -310,7 +310,14 @@ func TestManageUserAccounts(t *testing.T) {
 	if reset == "" || reset == temporary {
 		t.Fatalf("reset password %q (was %q)", reset, temporary)
 	}
-	b.Press("Done")
+	// The reset answered with a redirect: a reload shows the confirmation
+	// again, never the password.
+	b.Load(b.Location())
+	b.Expect("Reset the password of")
+	if b.Count("#temporary-password") != 0 {
+		t.Fatal("a reload shows the temporary password again")
+	}
+	b.Press("Cancel")
 
 	// Edit User: First Name editable, Username not.
 	b.Press("Edit User")

@@ -22,7 +22,9 @@ type settingsData struct {
 // SettingsShow is GET /orgs/{org}/settings: the same as GET /v1/orgs/{org}/settings.
 func (x *Admin) SettingsShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	a := x.open(r, c, "Settings")
-	return x.renderSettings(w, r, a, settingsData{})
+	var d settingsData
+	web.TakeOnce(w, r, &d.CodeWord)
+	return x.renderSettings(w, r, a, d)
 }
 
 func (x *Admin) renderSettings(w http.ResponseWriter, r *http.Request, a acting, d settingsData) error {
@@ -62,13 +64,13 @@ func (x *Admin) SettingsSubmit(w http.ResponseWriter, r *http.Request, c caller.
 }
 
 // CodeWordSubmit is POST /orgs/{org}/settings/code-word: the same as PUT
-// /v1/orgs/{org}/code-word. The new code word is this response's only:
-// shown here once, kept only as a hash.
+// /v1/orgs/{org}/code-word. The new code word is kept only as a hash: the
+// Settings page the browser is sent to shows it once (web.ShowOnce).
 func (x *Admin) CodeWordSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	a := x.open(r, c, "Settings")
 	word, err := x.auth.RotateCodeWord(r.Context(), a.c)
 	if err != nil {
 		return err
 	}
-	return x.renderSettings(w, r, a, settingsData{CodeWord: word})
+	return web.ShowOnce(w, r, a.base+"/settings", word)
 }

@@ -124,12 +124,24 @@ func ptr(s string) *string { return &s }
 // ResetPasswordShow is GET /orgs/{org}/users/{id}/reset-password: what a
 // reset does, before it is done.
 func (x *Admin) ResetPasswordShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
-	return x.renderUser(w, r, x.open(r, c, "Reset Password"), "admin-user-reset")
+	a := x.open(r, c, "Reset Password")
+	var res member.ResetResult
+	if !web.TakeOnce(w, r, &res) {
+		return x.renderUser(w, r, a, "admin-user-reset")
+	}
+	d, err := x.user(r, a)
+	if err != nil {
+		return err
+	}
+	d.Reset = &res
+	a.page.Data = d
+	return x.view.Render(w, r, "admin-user-reset", a.page)
 }
 
 // ResetPasswordSubmit is POST /orgs/{org}/users/{id}/reset-password: the
 // same as POST /v1/orgs/{org}/users/{id}/reset-password. The temporary
-// password is this response's only: shown here once, never stored readable.
+// password is never stored readable: the page the browser is sent to shows
+// it once (web.ShowOnce).
 func (x *Admin) ResetPasswordSubmit(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	a := x.open(r, c, "Reset Password")
 	d, err := x.user(r, a)
@@ -141,9 +153,7 @@ func (x *Admin) ResetPasswordSubmit(w http.ResponseWriter, r *http.Request, c ca
 		a.page.Data = d
 		return x.refuse(w, r, a, "admin-user-reset", err)
 	}
-	d.Reset = &res
-	a.page.Data = d
-	return x.view.Render(w, r, "admin-user-reset", a.page)
+	return web.ShowOnce(w, r, a.userPath(d.User.ID)+"/reset-password", res)
 }
 
 // DeleteUserShow is GET /orgs/{org}/users/{id}/delete: the confirmation.

@@ -28,6 +28,12 @@ type twoFactorData struct {
 // A site administrator without a second factor is sent here after sign-in.
 func (x *Pages) TwoFactorShow(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	page := signedIn(c, "Two-step sign-in")
+	var codes []string
+	if web.TakeOnce(w, r, &codes) {
+		page.Title = "Save your recovery codes"
+		page.Data = twoFactorData{Enabled: true, RecoveryCodes: codes}
+		return x.view.Render(w, r, "two-factor", page)
+	}
 	return x.renderTwoFactor(w, r, c, page)
 }
 
@@ -51,8 +57,8 @@ func (x *Pages) TwoFactorStart(w http.ResponseWriter, r *http.Request, c caller.
 }
 
 // TwoFactorVerify is POST /account/two-factor/verify: the same as POST
-// /v1/auth/mfa/totp/verify. The recovery codes are this response's and
-// nobody's after it: they are shown here, once, and never stored readable.
+// /v1/auth/mfa/totp/verify. The recovery codes are never stored readable:
+// the page the browser is sent to shows them once (web.ShowOnce).
 func (x *Pages) TwoFactorVerify(w http.ResponseWriter, r *http.Request, c caller.Caller) error {
 	page := signedIn(c, "Two-step sign-in")
 	codes, err := x.auth.VerifyTOTP(r.Context(), c, r.PostForm.Get("otp"))
@@ -64,9 +70,7 @@ func (x *Pages) TwoFactorVerify(w http.ResponseWriter, r *http.Request, c caller
 		page.Errors, page.Status = e, status
 		return x.renderTwoFactor(w, r, c, page)
 	}
-	page.Title = "Save your recovery codes"
-	page.Data = twoFactorData{Enabled: true, RecoveryCodes: codes}
-	return x.view.Render(w, r, "two-factor", page)
+	return web.ShowOnce(w, r, web.TwoFactorPath, codes)
 }
 
 // renderTwoFactor renders the enrolment page, with the pending secret if one was started.

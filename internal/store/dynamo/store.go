@@ -109,6 +109,11 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 // table lacks (a local table kept in .local/ from before an index was
 // added; in AWS, CloudFormation does this). One index per UpdateTable.
 func addMissingIndexes(ctx context.Context, db *dynamodb.Client, name string, want *dynamodb.CreateTableInput) error {
+	// The table may still be being created (another process made it just
+	// now): an UpdateTable before it is ACTIVE is refused.
+	if err := dynamodb.NewTableExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, 60e9); err != nil {
+		return fmt.Errorf("wait for table %s: %w", name, err)
+	}
 	desc, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
 	if err != nil {
 		return fmt.Errorf("describe table %s: %w", name, err)
