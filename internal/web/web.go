@@ -81,6 +81,8 @@ var funcs = template.FuncMap{
 	// internal/web/template/README.md), so the methods pages need are funcs.
 	"anyErrors": Errors.Any,
 	"problems":  Errors.Problems,
+	// officeLabel is the same as .Label (for templates written while Label was a method).
+	"officeLabel": func(o Office) string { return o.Label },
 	// displayName is a role's or a list's name as people say it.
 	"displayName": func(v interface{ DisplayName() string }) string { return v.DisplayName() },
 	// date formats a time (or a non-nil *time.Time) with a layout; "" for none.
