@@ -45,7 +45,10 @@ func stampChanges(o *dynamodb.Options) {
 	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("GatehouseChangeStamp",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				in.Parameters = stamped(in.Parameters, stampOf(ctx))
+				switch in.Parameters.(type) {
+				case *dynamodb.PutItemInput, *dynamodb.UpdateItemInput, *dynamodb.TransactWriteItemsInput:
+					in.Parameters = stamped(in.Parameters, stampOf(ctx)) // a read needs no stamp: build none
+				}
 				return next.HandleInitialize(ctx, in)
 			}), middleware.Before)
 	})
