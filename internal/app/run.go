@@ -14,11 +14,13 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/logging"
 )
 
-// Run is the whole main of a function binary: configuration, clients and
-// the function's own parts once per cold start (build is its constructor,
-// e.g. AuthFunction), then lambda.Start. A configuration error stops the
-// function with a log line that says what is missing.
+// Run is the whole main of a function binary: the GC setting (TuneGC),
+// configuration, clients and the function's own parts once per cold start
+// (build is its constructor, e.g. AuthFunction), then lambda.Start. A
+// configuration error stops the function with a log line that says what is
+// missing.
 func Run(function string, build Constructor) {
+	TuneGC(lambdaMemoryMiB())
 	log := logging.New(os.Stdout, os.Getenv("GATEHOUSE_LOG_LEVEL"))
 	cfg, err := config.FromEnv()
 	if err != nil {
