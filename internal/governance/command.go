@@ -102,19 +102,11 @@ type EmergencyView struct {
 }
 
 func (c *Commands) listEmergencyRequests(ctx context.Context, payload json.RawMessage) (any, error) {
-	var in struct {
-		Command string `json:"command"`
-		Limit   int    `json:"limit"`
-		Cursor  string `json:"cursor"`
-	}
-	if err := command.Decode(payload, &in); err != nil {
-		return nil, err
-	}
-	limit, err := command.Limit(in.Limit)
+	page, err := command.DecodePage(payload)
 	if err != nil {
 		return nil, err
 	}
-	rs, next, err := c.svc.ListEmergencyRequests(ctx, limit, in.Cursor)
+	rs, next, err := c.svc.ListEmergencyRequests(ctx, page.Limit, page.Cursor)
 	if err != nil {
 		return nil, err
 	}

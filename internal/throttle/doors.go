@@ -10,7 +10,8 @@ import (
 )
 
 // Doors are the limits counted before a route's handler runs, by route name:
-// the emailed links (per client address and per link), the code word tries
+// the emailed links (per client address and per link: invites, resets,
+// set-up, registration verification, email confirmation), the code word tries
 // they carry (per client address; each link also dies after five wrong ones)
 // and invite resends (per address and per office: a resend makes a new id). Sign-in, forgot-password
 // and registration count in their services, where a limit past its end
@@ -21,6 +22,7 @@ var Doors = map[string][]Check{
 	"verifyRegistration": {linkAddress, linkToken(bodyField("token"))},
 	"resetPassword":      {linkAddress, linkToken(bodyField("token")), codeWordTry},
 	"setupPassword":      {linkAddress, linkToken(bodyField("token")), codeWordTry},
+	"confirmEmail":       {linkAddress, linkToken(bodyField("token"))},
 
 	// The portal's pages for the same links count the same limits.
 	"invitePage":             {linkAddress, linkToken(pathToken)},
@@ -30,6 +32,7 @@ var Doors = map[string][]Check{
 	"resetForm":              {linkAddress, linkToken(formField("token")), codeWordFormTry},
 	"setupPage":              {linkAddress, linkToken(queryField("token"))},
 	"setupForm":              {linkAddress, linkToken(formField("token")), codeWordFormTry},
+	"emailConfirmForm":       {linkAddress, linkToken(formField("token"))},
 	"resendInvite": {
 		{Name: ResendAddress, Subject: clientAddress},
 		{Name: ResendOrg, Subject: func(r *http.Request) string { return r.PathValue("org") }},

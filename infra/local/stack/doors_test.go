@@ -61,6 +61,9 @@ func TestPublicDoorsAnswer429PastTheirLimits(t *testing.T) {
 		{"code words per address", throttle.CodeWordAddress, 3, func(h *stacktest.Harness, i int) stacktest.Reply {
 			return h.Do("POST", "/v1/auth/setup", map[string]string{"token": fmt.Sprintf("guess-%d", i), "new_password": "some new words here", "code_word": "ABCD-EFGH-JKLM"})
 		}, 404},
+		{"email confirmation links per address", throttle.LinkAddress, 4, func(h *stacktest.Harness, i int) stacktest.Reply {
+			return h.Do("POST", "/v1/auth/email/confirm", map[string]string{"token": fmt.Sprintf("guess-%d", i)})
+		}, 404},
 		{"registration verify links per address", throttle.LinkAddress, 4, func(h *stacktest.Harness, i int) stacktest.Reply {
 			return h.Do("POST", "/v1/registrations/verify", map[string]string{"token": fmt.Sprintf("guess-%d", i)})
 		}, 404},
