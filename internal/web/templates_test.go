@@ -31,6 +31,9 @@ func TestTemplatesCallNoMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := r.ParseAll(); err != nil {
+		t.Fatal(err)
+	}
 	names := make([]string, 0, len(r.pages))
 	for name := range r.pages {
 		names = append(names, name)
