@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,19 +21,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/internal/testenv"
 )
 
-// countingTransport counts DynamoDB API calls by operation.
-type countingTransport struct {
-	next  http.RoundTripper
-	calls atomic.Int64
-}
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_") {
-		c.calls.Add(1)
-	}
-	return c.next.RoundTrip(r)
-}
-
 const benchMembers = 20000
 
 // BenchmarkUserAdmin20k measures the user list and its CSV export for an
@@ -46,7 +32,7 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 
 	b.Run("list-page-50", func(b *testing.B) {
 		var lat []time.Duration
-		calls0 := counter.calls.Load()
+		calls0 := counter.Service("DynamoDB")
 		for i := 0; i < max(b.N, 200); i++ {
 			t0 := time.Now()
 			r := get("/users?limit=50&last_name=" + []string{"", "smith", "jo", "brown1"}[i%4])
@@ -54,12 +40,12 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 			r.Body.Close()
 			lat = append(lat, time.Since(t0))
 		}
-		report(b, lat, counter.calls.Load()-calls0)
+		report(b, lat, counter.Service("DynamoDB")-calls0)
 	})
 
 	b.Run("export-20000", func(b *testing.B) {
 		var lat []time.Duration
-		calls0 := counter.calls.Load()
+		calls0 := counter.Service("DynamoDB")
 		peak := heapSampler()
 		for i := 0; i < max(b.N, 5); i++ {
 			t0 := time.Now()
@@ -76,7 +62,7 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 			}
 		}
 		heap := peak()
-		report(b, lat, counter.calls.Load()-calls0)
+		report(b, lat, counter.Service("DynamoDB")-calls0)
 		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
 	})
 }
@@ -84,20 +70,21 @@ func BenchmarkUserAdmin20k(b *testing.B) {
 // benchOffice is the demo office on the local stack, seeded with members,
 // and its site administrator signed in (MFA enrolled, so they may act).
 type benchOffice struct {
-	b       *testing.B
-	a       *app.App
-	id      ident.OrgID
-	name    string
-	api     string
-	token   string
-	counter *countingTransport
+	b     *testing.B
+	a     *app.App
+	id    ident.OrgID
+	name  string
+	api   string
+	token string
+	// counter counts the AWS calls of the app (awscfg.Bounded replaces
+	// the HTTP client, so the count is a middleware on the config).
+	counter *testenv.Calls
 }
 
 func newBenchOffice(b *testing.B, members int) benchOffice {
 	ctx := context.Background()
-	counter := &countingTransport{next: http.DefaultTransport}
 	awsCfg := testenv.AWSConfig(b)
-	awsCfg.HTTPClient = &http.Client{Transport: counter}
+	counter := testenv.CountCalls(&awsCfg)
 	cfg := testenv.Config(b, testenv.NewTable(b))
 	a := app.New(cfg, awsCfg, testenv.Logger(b))
 	st, err := stack.Start(a, stack.Addrs{API: "127.0.0.1:0", Invoke: "127.0.0.1:0", Events: "127.0.0.1:0"}, testenv.Logger(b))
@@ -156,7 +143,7 @@ func (o benchOffice) get(path string) *http.Response {
 }
 
 // report writes p50/p99 latency and DynamoDB calls per request.
-func report(b *testing.B, lat []time.Duration, calls int64) {
+func report(b *testing.B, lat []time.Duration, calls int) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	p := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(p(0.50), "p50-ms")
