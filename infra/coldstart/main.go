@@ -12,7 +12,8 @@
 //
 // The first invocations need no AWS service: each function answers an event
 // that stops before any call (auth: the OpenAPI document; portal: /v1/me
-// without a session; ops: an unknown command; review: an unknown step), and
+// without a session; ops: an unknown command; review: an unknown step;
+// events: a payload that is neither a stream batch nor an event), and
 // AWS_ENDPOINT_URL points at a closed loopback port so nothing leaves the machine.
 package main
 
@@ -65,6 +66,7 @@ func main() {
 		{name: "portal", pkg: "./functions/portal", event: apigw("GET", "/v1/me")},
 		{name: "ops", pkg: "./functions/ops", event: []byte(`{"command":"NoSuchCommand"}`)},
 		{name: "review", pkg: "./functions/review", event: []byte(`{"step":"no-such-step","registration_id":"r","org_id":"o"}`)},
+		{name: "events", pkg: "./functions/events", event: []byte(`{"nothing":"known"}`)},
 	}
 	for _, s := range subjects {
 		s.hostBin = filepath.Join(dir, s.name)
