@@ -1492,9 +1492,6 @@ func TestEvalFieldErrors(t *testing.T) {
 }
 
 func TestMaxExecDepth(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping in -short mode")
-	}
 	tmpl := Must(New("tmpl").Parse(`{{template "tmpl" .}}`))
 	err := tmpl.Execute(io.Discard, nil)
 	got := "<nil>"
@@ -1577,46 +1574,6 @@ func TestInterfaceValues(t *testing.T) {
 		if buf.String() != tt.out {
 			t.Errorf("%s: template output = %q, want %q", tt.text, &buf, tt.out)
 		}
-	}
-}
-
-// Issue 31810. Check that a parenthesized first argument behaves properly.
-func TestIssue31810(t *testing.T) {
-	t.Skip("broken in html/template")
-
-	// A simple value with no arguments is fine.
-	var b strings.Builder
-	const text = "{{ (.)  }}"
-	tmpl, err := New("").Parse(text)
-	if err != nil {
-		t.Error(err)
-	}
-	err = tmpl.Execute(&b, "result")
-	if err != nil {
-		t.Error(err)
-	}
-	if b.String() != "result" {
-		t.Errorf("%s got %q, expected %q", text, b.String(), "result")
-	}
-
-	// Even a plain function fails - need to use call.
-	f := func() string { return "result" }
-	b.Reset()
-	err = tmpl.Execute(&b, f)
-	if err == nil {
-		t.Error("expected error with no call, got none")
-	}
-
-	// Works if the function is explicitly called.
-	const textCall = "{{ (call .)  }}"
-	tmpl, err = New("").Parse(textCall)
-	b.Reset()
-	err = tmpl.Execute(&b, f)
-	if err != nil {
-		t.Error(err)
-	}
-	if b.String() != "result" {
-		t.Errorf("%s got %q, expected %q", textCall, b.String(), "result")
 	}
 }
 

@@ -186,23 +186,6 @@ func TestEmptyTemplateCloneCrash(t *testing.T) {
 	t1.Clone() // used to panic
 }
 
-// Issue 10910, 10926
-func TestTemplateLookUp(t *testing.T) {
-	t.Skip("broken on html/template") // TODO
-	t1 := New("foo")
-	if t1.Lookup("foo") != nil {
-		t.Error("Lookup returned non-nil value for undefined template foo")
-	}
-	t1.New("bar")
-	if t1.Lookup("bar") != nil {
-		t.Error("Lookup returned non-nil value for undefined template bar")
-	}
-	t1.Parse(`{{define "foo"}}test{{end}}`)
-	if t1.Lookup("foo") == nil {
-		t.Error("Lookup returned nil value for defined template")
-	}
-}
-
 func TestParse(t *testing.T) {
 	// In multiple calls to Parse with the same receiver template, only one call
 	// can contain text other than space, comments, and template definitions
